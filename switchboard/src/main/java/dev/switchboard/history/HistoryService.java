@@ -1,0 +1,83 @@
+package dev.switchboard.history;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.history.HistoryViews.ConversationPage;
+import dev.switchboard.history.HistoryViews.ConversationView;
+import dev.switchboard.history.HistoryViews.MediaView;
+import dev.switchboard.history.HistoryViews.MessagePage;
+import dev.switchboard.history.HistoryViews.MessageView;
+import dev.switchboard.media.MediaStore;
+import dev.switchboard.twilio.TwilioConfig;
+import dev.switchboard.web.ApiException;
+
+/** Reads conversations and history for clients, checking what they ask for. */
+@ApplicationScoped
+public class HistoryService {
+
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+
+    private final HistoryStore store;
+    private final MediaStore media;
+    private final HistoryConfig config;
+    private final TwilioConfig twilio;
+
+    HistoryService(HistoryStore store, MediaStore media, HistoryConfig config, TwilioConfig twilio) {
+        this.store = store;
+        this.media = media;
+        this.config = config;
+        this.twilio = twilio;
+    }
+
+    public ConversationPage conversations(String state, Integer limit, String cursor) {
+        Conversation.State wanted;
+        try {
+            wanted = Conversation.State.fromWire(state == null ? "waiting" : state);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("state must be waiting, assigned or closed");
+        }
+        Page<Conversation> page;
+        try {
+            page = store.conversations(wanted, pageSize(limit), Optional.ofNullable(cursor));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("cursor is not one this API returned");
+        }
+        return new ConversationPage(page.items().stream().map(ConversationView::of).toList(), page.next());
+    }
+
+    public MessagePage messages(String customer, Integer limit, String before) {
+        if (customer == null || !E164.matcher(customer).matches()) {
+            throw ApiException.badRequest("customer must be an E.164 number like +15551234567");
+        }
+        if (before != null && !MessageIds.isId(before)) {
+            throw ApiException.badRequest("before must be a message id");
+        }
+        String conversation = new ConversationKey(twilio.businessNumber(), customer).id();
+        Page<Message> page = store.messages(conversation, pageSize(limit), Optional.ofNullable(before));
+        return new MessagePage(page.items().stream().map(this::view).toList(), page.next());
+    }
+
+    private int pageSize(Integer limit) {
+        if (limit == null) {
+            return config.defaultPageSize();
+        }
+        if (limit < 1 || limit > config.maxPageSize()) {
+            throw ApiException.badRequest("limit must be between 1 and " + config.maxPageSize());
+        }
+        return limit;
+    }
+
+    private MessageView view(Message m) {
+        return new MessageView(m.id(), m.conversation(), m.direction().wire(), m.from(), m.to(), m.body(),
+                m.twilioSid(), m.status(), m.createdAt(), m.updatedAt(), m.media().stream().map(this::view).toList(),
+                m.details());
+    }
+
+    private MediaView view(MediaItem item) {
+        String url = item.state() == MediaItem.State.STORED ? media.presignedGet(item.key()).toString() : null;
+        return new MediaView(item.index(), item.contentType(), item.state().wire(), url, item.size(), item.reason());
+    }
+}

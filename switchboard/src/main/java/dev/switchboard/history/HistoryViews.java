@@ -1,0 +1,43 @@
+package dev.switchboard.history;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What the read API returns: stored items shaped for clients, media as presigned URLs. */
+public final class HistoryViews {
+
+    private HistoryViews() {
+    }
+
+    /** One conversation in a list. */
+    public record ConversationView(String conversation, String business, String customer, String state,
+            Instant stateSince, String lastMessageId, Instant lastMessageAt, String lastMessagePreview,
+            String lastDirection, Instant lastInboundAt, long unread, long messageCount) {
+
+        static ConversationView of(Conversation c) {
+            return new ConversationView(c.id(), c.business(), c.customer(), c.state().wire(), c.stateSince(),
+                    c.lastMessageId(), c.lastMessageAt(), c.lastMessagePreview(),
+                    c.lastDirection() == null ? null : c.lastDirection().wire(), c.lastInboundAt(), c.unread(),
+                    c.messageCount());
+        }
+    }
+
+    /** A page of conversations; {@code next} is the cursor for the following page. */
+    public record ConversationPage(List<ConversationView> conversations, String next) {
+    }
+
+    /** One attachment; {@code url} is a presigned link while it is stored. */
+    public record MediaView(int index, String contentType, String state, String url, Long size, String reason) {
+    }
+
+    /** One message. */
+    public record MessageView(String id, String conversation, String direction, String from, String to, String body,
+            String twilioSid, String status, Instant createdAt, Instant updatedAt, List<MediaView> media,
+            Map<String, String> details) {
+    }
+
+    /** A page of messages, newest first; {@code next} is the {@code before} value for older ones. */
+    public record MessagePage(List<MessageView> messages, String next) {
+    }
+}

@@ -1,0 +1,34 @@
+package dev.switchboard.twilio;
+
+import java.net.URI;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The Twilio account this switchboard answers for. */
+@ConfigMapping(prefix = "switchboard.twilio")
+public interface TwilioConfig {
+
+    /** Account SID; webhooks naming any other account are refused. */
+    String accountSid();
+
+    /** Auth token: signs webhooks and authenticates media downloads. Never logged. */
+    String authToken();
+
+    /** The business number customers text, in E.164. */
+    String businessNumber();
+
+    /**
+     * The public base URL Twilio calls, e.g. {@code https://sms.example.com}. Webhook signatures cover the full URL, so
+     * behind a proxy that rewrites hosts this must be set; when empty the URL is rebuilt from the request and its
+     * {@code X-Forwarded-Proto}/{@code X-Forwarded-Host} headers.
+     */
+    Optional<URI> publicBaseUrl();
+
+    /**
+     * Whether {@code X-Forwarded-*} headers are trusted when rebuilding the URL (only behind a proxy that sets them).
+     */
+    @WithDefault("true")
+    boolean trustForwardedHeaders();
+}

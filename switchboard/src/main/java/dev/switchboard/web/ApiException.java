@@ -1,0 +1,28 @@
+package dev.switchboard.web;
+
+/** A request refused with an HTTP status and a reason a person can act on. */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+
+    public ApiException(int status, String reason) {
+        super(reason);
+        this.status = status;
+    }
+
+    public static ApiException badRequest(String reason) {
+        return new ApiException(400, reason);
+    }
+
+    public static ApiException forbidden(String reason) {
+        return new ApiException(403, reason);
+    }
+
+    public static ApiException tooLarge(String reason) {
+        return new ApiException(413, reason);
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.switchboard.inbound;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+import dev.switchboard.local.TwilioSignature;
+import dev.switchboard.testing.History;
+import dev.switchboard.testing.LocalAwsResource;
+import dev.switchboard.testing.Webhooks;
+
+@QuarkusTest
+@WithTestResource(LocalAwsResource.class)
+class InboundWebhookTest {
+
+    @Test
+    void signedSmsDeliveredThreeTimesIsStoredOnce() {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "Hi, is my order 42 shipped? 📦 Grüße");
+        for (int delivery = 0; delivery < 3; delivery++) {
+            Webhooks.post(sms).then().statusCode(200).contentType(containsString("text/xml"))
+                    .body(equalTo(InboundSmsResource.EMPTY_TWIML));
+        }
+
+        JsonPath history = History.messages(customer);
+        assertEquals(1, history.getList("messages").size());
+        assertEquals("Hi, is my order 42 shipped? 📦 Grüße", history.getString("messages[0].body"));
+        assertEquals(sms.get("MessageSid"), history.getString("messages[0].twilioSid"));
+        assertEquals("inbound", history.getString("messages[0].direction"));
+        assertEquals("received", history.getString("messages[0].status"));
+        assertEquals("SAN FRANCISCO", history.getString("messages[0].details.FromCity"));
+        assertEquals(1, History.conversation(customer, "waiting").getInt("unread"));
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("switchboard_webhooks_total{outcome=\"duplicate\""), metrics);
+    }
+
+    @Test
+    void conversationReflectsTheLastMessageAndUnreadCount() {
+        String customer = Webhooks.newCustomer();
+        Webhooks.post(Webhooks.sms(customer, "first")).then().statusCode(200);
+        Webhooks.post(Webhooks.sms(customer, "second")).then().statusCode(200);
+        Webhooks.post(Webhooks.sms(customer, "third, and the last")).then().statusCode(200);
+
+        JsonPath conversation = History.conversation(customer, "waiting");
+        assertEquals("third, and the last", conversation.getString("lastMessagePreview"));
+        assertEquals(3, conversation.getInt("unread"));
+        assertEquals(3, conversation.getInt("messageCount"));
+        assertEquals(Webhooks.BUSINESS + "#" + customer, conversation.getString("conversation"));
+        assertEquals("inbound", conversation.getString("lastDirection"));
+        assertEquals(History.messages(customer).getString("messages[0].id"), conversation.getString("lastMessageId"));
+    }
+
+    @Test
+    void historyPagesNewestFirst() {
+        String customer = Webhooks.newCustomer();
+        for (int i = 1; i <= 5; i++) {
+            Webhooks.post(Webhooks.sms(customer, "message " + i)).then().statusCode(200);
+        }
+        JsonPath first = History.messages(customer, "?limit=2");
+        assertEquals(List.of("message 5", "message 4"), first.getList("messages.body"));
+        JsonPath second = History.messages(customer, "?limit=2&before=" + first.getString("next"));
+        assertEquals(List.of("message 3", "message 2"), second.getList("messages.body"));
+        JsonPath third = History.messages(customer, "?limit=2&before=" + second.getString("next"));
+        assertEquals(List.of("message 1"), third.getList("messages.body"));
+        assertNull(third.getString("next"));
+    }
+
+    @Test
+    void tamperedSignatureIsRefusedAndNothingStored() {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "original");
+        String signature = TwilioSignature.sign(Webhooks.TOKEN, Webhooks.url(), sms);
+        sms.put("Body", "tampered");
+        Webhooks.postSigned(sms, signature).then().statusCode(403).body("reason",
+                containsString("X-Twilio-Signature does not match"));
+        assertNothingStored(customer);
+    }
+
+    @Test
+    void signatureForAnotherUrlIsRefused() {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "hello");
+        String signature = TwilioSignature.sign(Webhooks.TOKEN, "https://elsewhere.example.com/twilio/messages", sms);
+        Webhooks.postSigned(sms, signature).then().statusCode(403);
+        assertNothingStored(customer);
+    }
+
+    @Test
+    void signatureWithAnotherTokenIsRefused() {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "hello");
+        Webhooks.postSigned(sms, TwilioSignature.sign("some-other-token", Webhooks.url(), sms)).then().statusCode(403);
+        assertNothingStored(customer);
+    }
+
+    @Test
+    void missingSignatureIsRefused() {
+        String customer = Webhooks.newCustomer();
+        given().contentType("application/x-www-form-urlencoded; charset=UTF-8")
+                .body(TwilioSignature.formBody(Webhooks.sms(customer, "hello"))).post("/twilio/messages").then()
+                .statusCode(403).body("reason", containsString("X-Twilio-Signature header is missing"));
+        assertNothingStored(customer);
+    }
+
+    @Test
+    void foreignAccountIsRefusedEvenWhenSigned() {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "hello");
+        sms.put("AccountSid", "AC11111111111111111111111111111111");
+        Webhooks.post(sms).then().statusCode(403).body("reason", containsString("AccountSid"));
+        assertNothingStored(customer);
+    }
+
+    @Test
+    void urlRebuiltFromForwardedHeadersBehindAProxy() {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "via the load balancer");
+        String publicUrl = "https://sms.example.com/twilio/messages";
+        given().contentType("application/x-www-form-urlencoded; charset=UTF-8").header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-Host", "sms.example.com")
+                .header("X-Twilio-Signature", TwilioSignature.sign(Webhooks.TOKEN, publicUrl, sms))
+                .body(TwilioSignature.formBody(sms)).post("/twilio/messages").then().statusCode(200);
+        assertEquals("via the load balancer", History.messages(customer).getString("messages[0].body"));
+    }
+
+    static Stream<Arguments> malformed() {
+        return Stream.of(
+                Arguments.of("no MessageSid", (Consumer<Map<String, String>>) p -> p.remove("MessageSid"),
+                        "MessageSid is missing"),
+                Arguments.of("From not E.164", (Consumer<Map<String, String>>) p -> p.put("From", "5551234567"),
+                        "From is not an E.164 number"),
+                Arguments.of("To not E.164", (Consumer<Map<String, String>>) p -> p.put("To", "+1 555 000"),
+                        "To is not an E.164 number"),
+                Arguments.of("NumMedia 11", (Consumer<Map<String, String>>) p -> p.put("NumMedia", "11"),
+                        "NumMedia must be between 0 and 10"),
+                Arguments.of("NumMedia negative", (Consumer<Map<String, String>>) p -> p.put("NumMedia", "-1"),
+                        "NumMedia must be between 0 and 10"),
+                Arguments.of("NumMedia not a number", (Consumer<Map<String, String>>) p -> p.put("NumMedia", "two"),
+                        "NumMedia is not a number"),
+                Arguments.of("media URL missing", (Consumer<Map<String, String>>) p -> p.put("NumMedia", "1"),
+                        "MediaUrl0 is missing"),
+                Arguments.of("body of 1,601 characters",
+                        (Consumer<Map<String, String>>) p -> p.put("Body", "é".repeat(1601)),
+                        "Body has 1601 characters; at most 1600"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformed")
+    void malformedWebhookIsRejectedWithAReason(String name, Consumer<Map<String, String>> breakIt, String reason) {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "hello");
+        breakIt.accept(sms);
+        Webhooks.post(sms).then().statusCode(400).body("reason", containsString(reason));
+        assertNothingStored(customer);
+    }
+
+    @Test
+    void longestAllowedBodyOfEmojiIsKeptExactly() {
+        String customer = Webhooks.newCustomer();
+        String body = "🙂".repeat(1600);
+        Webhooks.post(Webhooks.sms(customer, body)).then().statusCode(200);
+        assertEquals(body, History.messages(customer).getString("messages[0].body"));
+    }
+
+    @Test
+    void bodyOverTheCapIsRefusedWith413() {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "hello");
+        sms.put("Padding", "x".repeat(70_000));
+        Webhooks.post(sms).then().statusCode(413).body("reason", containsString("switchboard.webhook.max-body-bytes"));
+        assertNothingStored(customer);
+    }
+
+    @Test
+    void readApiRejectsBadParameters() {
+        given().get("/conversations?state=lost").then().statusCode(400).body("reason", containsString("state"));
+        given().get("/conversations/12345/messages").then().statusCode(400).body("reason", containsString("E.164"));
+        given().get("/conversations/+15551234567/messages?limit=0").then().statusCode(400);
+        given().get("/conversations/+15551234567/messages?limit=101").then().statusCode(400);
+        given().get("/conversations/+15551234567/messages?before=zzz").then().statusCode(400);
+        given().get("/conversations?cursor=bm9wZQ").then().statusCode(400);
+    }
+
+    private static void assertNothingStored(String customer) {
+        assertEquals(List.of(), History.messages(customer).getList("messages"));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.switchboard.testing;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.path.json.JsonPath;
+
+/** Reads history through the switchboard's own API, as clients do. */
+public final class History {
+
+    private History() {
+    }
+
+    public static JsonPath messages(String customer) {
+        return messages(customer, "");
+    }
+
+    public static JsonPath messages(String customer, String query) {
+        return given().get("/conversations/" + customer + "/messages" + query).then().statusCode(200).extract()
+                .jsonPath();
+    }
+
+    public static JsonPath conversation(String customer, String state) {
+        JsonPath page = given().queryParam("state", state).queryParam("limit", 100).get("/conversations").then()
+                .statusCode(200).extract().jsonPath();
+        return new JsonPath(page.prettify()).setRootPath("conversations.find { it.customer == '" + customer + "' }");
+    }
+}
