@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +38,15 @@ public final class ChildJvm implements AutoCloseable {
      * Starts {@code java [jvmArgs] args} with the same java binary as this JVM.
      */
     public static ChildJvm start(String name, List<String> jvmArgs, List<String> args, Path logDir) {
+        return start(name, jvmArgs, args, Map.of(), logDir, false);
+    }
+
+    /**
+     * Starts {@code java [jvmArgs] args} with extra environment variables; with {@code echo} its output goes to this
+     * process's standard output instead of the log file.
+     */
+    public static ChildJvm start(String name, List<String> jvmArgs, List<String> args, Map<String, String> env,
+            Path logDir, boolean echo) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(jvmArgs);
@@ -44,8 +54,10 @@ public final class ChildJvm implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            builder.redirectOutput(echo ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.to(log.toFile()));
+            Process process = builder.start();
             return new ChildJvm(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name + ": " + command, e);
@@ -90,6 +102,11 @@ public final class ChildJvm implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits until the process ends. */
+    public int waitFor() throws InterruptedException {
+        return process.waitFor();
     }
 
     public long pid() {

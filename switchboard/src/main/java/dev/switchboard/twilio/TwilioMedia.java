@@ -20,8 +20,8 @@ import dev.switchboard.media.MediaConfig;
 
 /**
  * Downloads MMS media from Twilio with the account's credentials. Twilio answers a media URL with a redirect to a
- * signed storage URL; credentials go only to the allowed Twilio hosts, never along a redirect elsewhere (storage
- * refuses requests that carry two kinds of authentication).
+ * signed storage URL; credentials go only to an allowed Twilio host and never along a redirect (storage refuses
+ * requests that carry two kinds of authentication, and the token must not leak).
  */
 @ApplicationScoped
 public class TwilioMedia {
@@ -58,7 +58,8 @@ public class TwilioMedia {
         URI current = url;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(current).timeout(config.fetchTimeout()).GET();
-            if (isAllowed(current)) {
+            // Only the request to Twilio itself carries credentials; the signed URL it redirects to needs none.
+            if (hop == 0 && isAllowed(current)) {
                 request.header("Authorization", basicAuth());
             }
             HttpResponse<InputStream> response;
