@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public record Conversation(String id, String business, String customer, State state, Instant stateSince,
         String lastMessageId, Instant lastMessageAt, String lastMessagePreview, Message.Direction lastDirection,
-        Instant lastInboundAt, long unread, long messageCount) {
+        Instant lastInboundAt, long unread, long messageCount, String agent, String lastAgent, boolean optedOut) {
 
     public enum State {
         WAITING, ASSIGNED, CLOSED;
@@ -57,30 +57,39 @@ public record Conversation(String id, String business, String customer, State st
     public static final String ID = "conversation";
     static final String BUSINESS = "business";
     static final String CUSTOMER = "customer";
+    public static final String AGENT = "agent";
+    public static final String LAST_AGENT = "lastAgent";
+    public static final String ASSIGNED_AT = "assignedAt";
+    public static final String OPTED_OUT = "optedOut";
+    static final String CONSENT_CHANGED_AT = "consentChangedAt";
+    static final String HELP_REQUESTED_AT = "helpRequestedAt";
     public static final String STATE = "state";
     public static final String STATE_SINCE = "stateSince";
     static final String LAST_MESSAGE_ID = "lastMessageId";
     static final String LAST_MESSAGE_AT = "lastMessageAt";
     static final String LAST_MESSAGE_PREVIEW = "lastMessagePreview";
     static final String LAST_DIRECTION = "lastDirection";
-    static final String LAST_INBOUND_AT = "lastInboundAt";
-    static final String UNREAD = "unread";
+    public static final String LAST_INBOUND_AT = "lastInboundAt";
+    public static final String UNREAD = "unread";
     static final String MESSAGE_COUNT = "messageCount";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
 
     /** Index listing conversations by state, oldest state change first. */
     public static final String BY_STATE_INDEX = "by-state";
+    /** Sparse index of assigned conversations by agent: what an agent gets back on reconnect. */
+    public static final String BY_AGENT_INDEX = "by-agent";
 
-    static Conversation from(Map<String, AttributeValue> item) {
+    public static Conversation from(Map<String, AttributeValue> item) {
         String direction = Attributes.string(item, LAST_DIRECTION);
         return new Conversation(Attributes.string(item, ID), Attributes.string(item, BUSINESS),
                 Attributes.string(item, CUSTOMER), State.fromWire(Attributes.string(item, STATE)),
                 instant(item, STATE_SINCE), Attributes.string(item, LAST_MESSAGE_ID), instant(item, LAST_MESSAGE_AT),
                 Attributes.string(item, LAST_MESSAGE_PREVIEW),
                 direction == null ? null : Message.Direction.valueOf(direction.toUpperCase()),
-                instant(item, LAST_INBOUND_AT), Attributes.longOf(item, UNREAD),
-                Attributes.longOf(item, MESSAGE_COUNT));
+                instant(item, LAST_INBOUND_AT), Attributes.longOf(item, UNREAD), Attributes.longOf(item, MESSAGE_COUNT),
+                Attributes.string(item, AGENT), Attributes.string(item, LAST_AGENT),
+                item.containsKey(OPTED_OUT) && Boolean.TRUE.equals(item.get(OPTED_OUT).bool()));
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

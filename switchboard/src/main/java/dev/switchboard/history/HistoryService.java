@@ -70,10 +70,19 @@ public class HistoryService {
         return limit;
     }
 
-    private MessageView view(Message m) {
+    /** A message as clients see it, stored media as presigned links. */
+    public MessageView view(Message m) {
         return new MessageView(m.id(), m.conversation(), m.direction().wire(), m.from(), m.to(), m.body(),
                 m.twilioSid(), m.status(), m.createdAt(), m.updatedAt(), m.media().stream().map(this::view).toList(),
-                m.details());
+                m.details(), m.agent(), m.errorCode(), m.errorMessage(), m.statusTimes());
+    }
+
+    /** The newest messages of a conversation, oldest first, as an agent's timeline starts. */
+    public java.util.List<MessageView> recent(String conversation, int count) {
+        java.util.List<MessageView> views = new java.util.ArrayList<>(
+                store.messages(conversation, count, Optional.empty()).items().stream().map(this::view).toList());
+        java.util.Collections.reverse(views);
+        return views;
     }
 
     private MediaView view(MediaItem item) {

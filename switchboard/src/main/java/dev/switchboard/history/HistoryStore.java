@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
@@ -75,11 +76,11 @@ public class HistoryStore {
      */
     @Timeout(10_000)
     @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = SdkClientException.class)
-    public Outcome recordInbound(Message message) {
+    public Outcome recordInbound(Message message, Consent consent) {
         Map<String, AttributeValue> observed = null;
         for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
-            Update conversationUpdate = observed == null ? optimisticInboundUpdate(message)
-                    : inboundUpdateAfter(observed, message);
+            Update conversationUpdate = observed == null ? optimisticInboundUpdate(message, consent)
+                    : inboundUpdateAfter(observed, message, consent);
             try {
                 dynamo.transactWriteItems(TransactWriteItemsRequest.builder()
                         .transactItems(TransactWriteItem.builder().put(claimSid(message)).build(),
@@ -130,7 +131,7 @@ public class HistoryStore {
      * The common case in one round trip: a new conversation, or an open one whose last message is older. A closed
      * conversation or an out-of-order message fails the condition and is handled by {@link #inboundUpdateAfter}.
      */
-    private Update optimisticInboundUpdate(Message message) {
+    private Update optimisticInboundUpdate(Message message, Consent consent) {
         ConversationKey key = ConversationKey.parse(message.conversation());
         Map<String, String> names = new HashMap<>(inboundNames());
         names.put("#state", Conversation.STATE);
@@ -143,15 +144,15 @@ public class HistoryStore {
                 .key(Map.of(Conversation.ID, Attributes.s(message.conversation())))
                 .updateExpression(INBOUND_SET + ", #created = if_not_exists(#created, :at),"
                         + " #state = if_not_exists(#state, :waiting), #since = if_not_exists(#since, :at)"
-                        + INBOUND_ADD)
+                        + consentClause(consent, names, values) + INBOUND_ADD)
                 .conditionExpression("attribute_not_exists(#cid) OR (#state <> :closed AND #lastId < :id)")
                 .expressionAttributeNames(names).expressionAttributeValues(values).build();
     }
 
     /** The update for an existing conversation, decided from its stored item and conditional on it being unchanged. */
-    private Update inboundUpdateAfter(Map<String, AttributeValue> observed, Message message) {
+    private Update inboundUpdateAfter(Map<String, AttributeValue> observed, Message message, Consent consent) {
         if (observed == null) {
-            return optimisticInboundUpdate(message);
+            return optimisticInboundUpdate(message, consent);
         }
         ConversationKey key = ConversationKey.parse(message.conversation());
         State state = State.fromWire(Attributes.string(observed, Conversation.STATE));
@@ -192,9 +193,30 @@ public class HistoryStore {
             condition += "#lastId = :seenLast";
         }
         return Update.builder().tableName(config.conversationsTable())
-                .key(Map.of(Conversation.ID, Attributes.s(message.conversation()))).updateExpression(set + INBOUND_ADD)
+                .key(Map.of(Conversation.ID, Attributes.s(message.conversation())))
+                .updateExpression(set + consentClause(consent, names, values) + INBOUND_ADD)
                 .conditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values)
                 .build();
+    }
+
+    /** The SET clauses that record what the message says about consent. */
+    private static String consentClause(Consent consent, Map<String, String> names,
+            Map<String, AttributeValue> values) {
+        switch (consent) {
+        case OPT_OUT, OPT_IN -> {
+            names.put("#optedOut", Conversation.OPTED_OUT);
+            names.put("#consentAt", Conversation.CONSENT_CHANGED_AT);
+            values.put(":optedOut", AttributeValue.fromBool(consent == Consent.OPT_OUT));
+            return ", #optedOut = :optedOut, #consentAt = :at";
+        }
+        case HELP -> {
+            names.put("#helpAt", Conversation.HELP_REQUESTED_AT);
+            return ", #helpAt = :at";
+        }
+        default -> {
+            return "";
+        }
+        }
     }
 
     private static final String INBOUND_SET = "SET #business = :business, #customer = :customer, #lastId = :id,"
@@ -320,6 +342,178 @@ public class HistoryStore {
                 Attributes.s(state.wire()), Conversation.STATE_SINCE, Attributes.n(since));
     }
 
+    /**
+     * Stores an agent's reply (status {@code queued}) and makes it the conversation's last message, in one transaction.
+     * Sending happens when the change event for it arrives, on whichever instance handles it.
+     */
+    @Timeout(10_000)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = SdkClientException.class)
+    public void recordOutbound(Message message) {
+        ConversationKey key = ConversationKey.parse(message.conversation());
+        Map<String, String> names = new HashMap<>(inboundNames());
+        names.remove("#lastIn");
+        names.remove("#unread");
+        Map<String, AttributeValue> values = new HashMap<>(inboundValues(message, key));
+        dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                TransactWriteItem.builder().put(putMessage(message)).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(config.conversationsTable())
+                        .key(Map.of(Conversation.ID, Attributes.s(message.conversation())))
+                        .updateExpression("SET #business = :business, #customer = :customer,"
+                                + " #lastId = :id, #lastAt = :at, #preview = :preview, #lastDir = :dir,"
+                                + " #updated = :at ADD #count :one")
+                        .conditionExpression("attribute_exists(#cid)").expressionAttributeNames(names)
+                        .expressionAttributeValues(values).build()).build())
+                .build());
+    }
+
+    /** One message, read consistently. */
+    @Timeout(10_000)
+    public Optional<Message> message(String conversation, String id) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(config.messagesTable())
+                .key(messageKey(conversation, id)).consistentRead(true).build()).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Message.from(item));
+    }
+
+    /**
+     * Takes a queued outbound message for sending. Only one caller ever succeeds, so a change event delivered twice, or
+     * to two instances, sends one SMS.
+     */
+    @Timeout(10_000)
+    public boolean claimDispatch(String conversation, String id) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(config.messagesTable())
+                    .key(messageKey(conversation, id)).updateExpression("SET #dispatched = :now")
+                    .conditionExpression("attribute_not_exists(#dispatched) AND #status = :queued")
+                    .expressionAttributeNames(Map.of("#dispatched", Message.DISPATCHED_AT, "#status", Message.STATUS))
+                    .expressionAttributeValues(Map.of(":now", Attributes.n(System.currentTimeMillis()), ":queued",
+                            Attributes.s(MessageStatus.QUEUED.wire())))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException taken) {
+            return false;
+        }
+    }
+
+    /** Twilio accepted the message: remember its SID (for status callbacks) and move its status forward. */
+    @Timeout(10_000)
+    @Retry(maxRetries = 3, delay = 100, jitter = 50, retryOn = SdkClientException.class)
+    public void recordAccepted(String conversation, String id, String sid, MessageStatus status) {
+        dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                TransactWriteItem.builder()
+                        .put(Put.builder().tableName(config.sidsTable())
+                                .item(Map.of(SID, Attributes.s(sid), Message.CONVERSATION, Attributes.s(conversation),
+                                        Message.ID, Attributes.s(id)))
+                                .build())
+                        .build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(config.messagesTable())
+                        .key(messageKey(conversation, id)).updateExpression("SET #sid = :sid, #updated = :now")
+                        .conditionExpression("attribute_exists(#id)")
+                        .expressionAttributeNames(
+                                Map.of("#sid", Message.TWILIO_SID, "#updated", Message.UPDATED_AT, "#id", Message.ID))
+                        .expressionAttributeValues(
+                                Map.of(":sid", Attributes.s(sid), ":now", Attributes.n(System.currentTimeMillis())))
+                        .build()).build())
+                .build());
+        advance(conversation, id, status, null, null);
+    }
+
+    /** Sending failed before Twilio took the message; the agent sees why. */
+    @Timeout(10_000)
+    @Retry(maxRetries = 3, delay = 100, jitter = 50, retryOn = SdkClientException.class)
+    public void recordSendFailure(String conversation, String id, Integer errorCode, String reason) {
+        advance(conversation, id, MessageStatus.FAILED, errorCode, reason);
+    }
+
+    /** What a status callback did. */
+    public enum Advance {
+        /** The status moved forward. */
+        ADVANCED,
+        /** The message already had this or a later status (callbacks arrive out of order). */
+        IGNORED,
+        /** No message with this SID is ours. */
+        UNKNOWN
+    }
+
+    /** Moves a message's status forward on a Twilio status callback; never backwards. */
+    @Timeout(10_000)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = SdkClientException.class)
+    public Advance advanceBySid(String sid, MessageStatus status, Integer errorCode, String errorMessage) {
+        Map<String, AttributeValue> ref = dynamo.getItem(GetItemRequest.builder().tableName(config.sidsTable())
+                .key(Map.of(SID, Attributes.s(sid))).consistentRead(true).build()).item();
+        if (ref == null || ref.isEmpty()) {
+            return Advance.UNKNOWN;
+        }
+        return advance(Attributes.string(ref, Message.CONVERSATION), Attributes.string(ref, Message.ID), status,
+                errorCode, errorMessage);
+    }
+
+    /** The conversation a Twilio MessageSid belongs to, if it is ours. */
+    @Timeout(10_000)
+    public Optional<String> conversationOfSid(String sid) {
+        Map<String, AttributeValue> ref = dynamo.getItem(GetItemRequest.builder().tableName(config.sidsTable())
+                .key(Map.of(SID, Attributes.s(sid))).consistentRead(true).build()).item();
+        return ref == null || ref.isEmpty() ? Optional.empty()
+                : Optional.of(Attributes.string(ref, Message.CONVERSATION));
+    }
+
+    private Advance advance(String conversation, String id, MessageStatus status, Integer errorCode,
+            String errorMessage) {
+        List<MessageStatus> earlier = status.earlier();
+        if (earlier.isEmpty()) {
+            return Advance.IGNORED;
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#status", Message.STATUS, "#updated", Message.UPDATED_AT,
+                "#times", Message.STATUS_TIMES, "#this", status.wire()));
+        Map<String, AttributeValue> values = new HashMap<>();
+        long now = System.currentTimeMillis();
+        values.put(":status", Attributes.s(status.wire()));
+        values.put(":now", Attributes.n(now));
+        StringBuilder set = new StringBuilder("SET #status = :status, #updated = :now, #times.#this = :now");
+        if (errorCode != null) {
+            names.put("#code", Message.ERROR_CODE);
+            values.put(":code", Attributes.n(errorCode));
+            set.append(", #code = :code");
+        }
+        if (errorMessage != null) {
+            names.put("#error", Message.ERROR_MESSAGE);
+            values.put(":error", Attributes.s(errorMessage));
+            set.append(", #error = :error");
+        }
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < earlier.size(); i++) {
+            in.append(i == 0 ? "" : ", ").append(":e").append(i);
+            values.put(":e" + i, Attributes.s(earlier.get(i).wire()));
+        }
+        try {
+            dynamo.updateItem(
+                    UpdateItemRequest.builder().tableName(config.messagesTable()).key(messageKey(conversation, id))
+                            .updateExpression(set.toString()).conditionExpression("#status IN (" + in + ")")
+                            .expressionAttributeNames(names).expressionAttributeValues(values).build());
+            return Advance.ADVANCED;
+        } catch (ConditionalCheckFailedException later) {
+            return Advance.IGNORED;
+        }
+    }
+
+    /** Records the customer's consent as Twilio reported it (error 21610 on a send means they opted out). */
+    @Timeout(10_000)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = SdkClientException.class)
+    public void setOptedOut(String conversation, boolean optedOut) {
+        dynamo.updateItem(UpdateItemRequest.builder().tableName(config.conversationsTable())
+                .key(Map.of(Conversation.ID, Attributes.s(conversation)))
+                .updateExpression("SET #optedOut = :optedOut, #consentAt = :now")
+                .conditionExpression("attribute_exists(#cid)")
+                .expressionAttributeNames(Map.of("#optedOut", Conversation.OPTED_OUT, "#consentAt",
+                        Conversation.CONSENT_CHANGED_AT, "#cid", Conversation.ID))
+                .expressionAttributeValues(Map.of(":optedOut", AttributeValue.fromBool(optedOut), ":now",
+                        Attributes.n(System.currentTimeMillis())))
+                .build());
+    }
+
+    private static Map<String, AttributeValue> messageKey(String conversation, String id) {
+        return Map.of(Message.CONVERSATION, Attributes.s(conversation), Message.ID, Attributes.s(id));
+    }
+
     /** Fails unless DynamoDB answers and the messages table exists. */
     @Timeout(3_000)
     public void ping() {
@@ -337,12 +531,13 @@ public class HistoryStore {
                         .billingMode(BillingMode.PAY_PER_REQUEST));
         createTable(CreateTableRequest.builder().tableName(config.conversationsTable())
                 .attributeDefinitions(stringAttribute(Conversation.ID), stringAttribute(Conversation.STATE),
+                        stringAttribute(Conversation.AGENT),
                         AttributeDefinition.builder().attributeName(Conversation.STATE_SINCE)
                                 .attributeType(ScalarAttributeType.N).build())
                 .keySchema(key(Conversation.ID, KeyType.HASH))
-                .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(Conversation.BY_STATE_INDEX)
-                        .keySchema(key(Conversation.STATE, KeyType.HASH), key(Conversation.STATE_SINCE, KeyType.RANGE))
-                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build())
+                .globalSecondaryIndexes(
+                        index(Conversation.BY_STATE_INDEX, Conversation.STATE, Conversation.STATE_SINCE),
+                        index(Conversation.BY_AGENT_INDEX, Conversation.AGENT, Conversation.STATE_SINCE))
                 .billingMode(BillingMode.PAY_PER_REQUEST));
         createTable(
                 CreateTableRequest.builder().tableName(config.sidsTable()).attributeDefinitions(stringAttribute(SID))
@@ -358,6 +553,12 @@ public class HistoryStore {
             LOG.debugf("table %s exists", built.tableName());
         }
         dynamo.waiter().waitUntilTableExists(builder -> builder.tableName(built.tableName()));
+    }
+
+    private static GlobalSecondaryIndex index(String name, String hash, String range) {
+        return GlobalSecondaryIndex.builder().indexName(name)
+                .keySchema(key(hash, KeyType.HASH), key(range, KeyType.RANGE))
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build();
     }
 
     private static AttributeDefinition stringAttribute(String name) {

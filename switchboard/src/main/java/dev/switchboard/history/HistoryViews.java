@@ -13,13 +13,14 @@ public final class HistoryViews {
     /** One conversation in a list. */
     public record ConversationView(String conversation, String business, String customer, String state,
             Instant stateSince, String lastMessageId, Instant lastMessageAt, String lastMessagePreview,
-            String lastDirection, Instant lastInboundAt, long unread, long messageCount) {
+            String lastDirection, Instant lastInboundAt, long unread, long messageCount, String agent,
+            boolean optedOut) {
 
-        static ConversationView of(Conversation c) {
+        public static ConversationView of(Conversation c) {
             return new ConversationView(c.id(), c.business(), c.customer(), c.state().wire(), c.stateSince(),
                     c.lastMessageId(), c.lastMessageAt(), c.lastMessagePreview(),
                     c.lastDirection() == null ? null : c.lastDirection().wire(), c.lastInboundAt(), c.unread(),
-                    c.messageCount());
+                    c.messageCount(), c.agent(), c.optedOut());
         }
     }
 
@@ -34,7 +35,8 @@ public final class HistoryViews {
     /** One message. */
     public record MessageView(String id, String conversation, String direction, String from, String to, String body,
             String twilioSid, String status, Instant createdAt, Instant updatedAt, List<MediaView> media,
-            Map<String, String> details) {
+            Map<String, String> details, String agent, Integer errorCode, String errorMessage,
+            Map<String, Instant> statusTimes) {
     }
 
     /** A page of messages, newest first; {@code next} is the {@code before} value for older ones. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -22,11 +23,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param to
  *            recipient number
  * @param body
- *            text exactly as received (may be empty for media-only MMS)
+ *            text exactly as received or written (may be empty for media-only MMS)
  * @param twilioSid
- *            Twilio's MessageSid
+ *            Twilio's MessageSid ({@code null} for an outbound message not yet accepted by Twilio)
  * @param status
- *            Twilio status ({@code received} for inbound)
+ *            Twilio status: {@code received} for inbound; {@code queued}, {@code sending}, {@code sent},
+ *            {@code delivered}, {@code undelivered} or {@code failed} for outbound
  * @param createdAt
  *            when the switchboard stored it
  * @param updatedAt
@@ -35,10 +37,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *            attachments, in webhook order
  * @param details
  *            further Twilio parameters worth keeping (FromCity, NumSegments…)
+ * @param agent
+ *            the agent who wrote an outbound message
+ * @param errorCode
+ *            Twilio's error code when sending failed
+ * @param errorMessage
+ *            what went wrong when sending failed
+ * @param statusTimes
+ *            when each status was reached
  */
 public record Message(String conversation, String id, Direction direction, String from, String to, String body,
         String twilioSid, String status, Instant createdAt, Instant updatedAt, List<MediaItem> media,
-        Map<String, String> details) {
+        Map<String, String> details, String agent, Integer errorCode, String errorMessage,
+        Map<String, Instant> statusTimes) {
 
     public enum Direction {
         INBOUND, OUTBOUND;
@@ -60,6 +71,12 @@ public record Message(String conversation, String id, Direction direction, Strin
     static final String UPDATED_AT = "updatedAt";
     static final String MEDIA = "media";
     static final String DETAILS = "details";
+    static final String AGENT = "agent";
+    static final String ERROR_CODE = "errorCode";
+    static final String ERROR_MESSAGE = "errorMessage";
+    static final String STATUS_TIMES = "statusTimes";
+    /** Set when an instance takes an outbound message to send, so that no other instance sends it too. */
+    static final String DISPATCHED_AT = "dispatchedAt";
 
     Map<String, AttributeValue> toItem() {
         Map<String, AttributeValue> item = new HashMap<>();
@@ -69,7 +86,9 @@ public record Message(String conversation, String id, Direction direction, Strin
         item.put(FROM, Attributes.s(from));
         item.put(TO, Attributes.s(to));
         item.put(BODY, Attributes.s(body));
-        item.put(TWILIO_SID, Attributes.s(twilioSid));
+        if (twilioSid != null) {
+            item.put(TWILIO_SID, Attributes.s(twilioSid));
+        }
         item.put(STATUS, Attributes.s(status));
         item.put(CREATED_AT, Attributes.n(createdAt.toEpochMilli()));
         item.put(UPDATED_AT, Attributes.n(updatedAt.toEpochMilli()));
@@ -77,20 +96,46 @@ public record Message(String conversation, String id, Direction direction, Strin
         Map<String, AttributeValue> detailMap = new HashMap<>();
         details.forEach((name, value) -> detailMap.put(name, Attributes.s(value)));
         item.put(DETAILS, AttributeValue.fromM(detailMap));
+        if (agent != null) {
+            item.put(AGENT, Attributes.s(agent));
+        }
+        if (errorCode != null) {
+            item.put(ERROR_CODE, Attributes.n(errorCode));
+        }
+        if (errorMessage != null) {
+            item.put(ERROR_MESSAGE, Attributes.s(errorMessage));
+        }
+        Map<String, AttributeValue> times = new HashMap<>();
+        statusTimes.forEach((name, at) -> times.put(name, Attributes.n(at.toEpochMilli())));
+        item.put(STATUS_TIMES, AttributeValue.fromM(times));
         return item;
     }
 
-    static Message from(Map<String, AttributeValue> item) {
+    /** Reads a stored item, such as a change event's new image. */
+    public static Message from(Map<String, AttributeValue> item) {
         List<MediaItem> media = item.containsKey(MEDIA) ? item.get(MEDIA).l().stream().map(MediaItem::from).toList()
                 : List.of();
         Map<String, String> details = new HashMap<>();
         if (item.containsKey(DETAILS)) {
             item.get(DETAILS).m().forEach((name, value) -> details.put(name, value.s()));
         }
+        Map<String, Instant> times = new TreeMap<>();
+        if (item.containsKey(STATUS_TIMES)) {
+            item.get(STATUS_TIMES).m()
+                    .forEach((name, value) -> times.put(name, Instant.ofEpochMilli(Long.parseLong(value.n()))));
+        }
+        Long errorCode = Attributes.longOrNull(item, ERROR_CODE);
         return new Message(Attributes.string(item, CONVERSATION), Attributes.string(item, ID),
                 Direction.valueOf(Attributes.string(item, DIRECTION).toUpperCase()), Attributes.string(item, FROM),
                 Attributes.string(item, TO), Attributes.string(item, BODY), Attributes.string(item, TWILIO_SID),
                 Attributes.string(item, STATUS), Instant.ofEpochMilli(Attributes.longOf(item, CREATED_AT)),
-                Instant.ofEpochMilli(Attributes.longOf(item, UPDATED_AT)), media, Map.copyOf(details));
+                Instant.ofEpochMilli(Attributes.longOf(item, UPDATED_AT)), media, Map.copyOf(details),
+                Attributes.string(item, AGENT), errorCode == null ? null : errorCode.intValue(),
+                Attributes.string(item, ERROR_MESSAGE), times);
+    }
+
+    /** Whether an outbound message has been handed to an instance for sending. */
+    public static boolean dispatched(Map<String, AttributeValue> item) {
+        return item.containsKey(DISPATCHED_AT);
     }
 }

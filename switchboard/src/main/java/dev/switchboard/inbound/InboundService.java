@@ -5,11 +5,10 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import dev.switchboard.history.Consent;
 import dev.switchboard.history.ConversationKey;
 import dev.switchboard.history.HistoryStore;
 import dev.switchboard.history.HistoryStore.Outcome;
@@ -17,8 +16,9 @@ import dev.switchboard.history.MediaItem;
 import dev.switchboard.history.Message;
 import dev.switchboard.history.MessageIds;
 import dev.switchboard.media.MediaIngest;
-import dev.switchboard.twilio.TwilioConfig;
-import dev.switchboard.twilio.WebhookSignatures;
+import dev.switchboard.twilio.WebhookConfig;
+import dev.switchboard.twilio.WebhookRequest;
+import dev.switchboard.twilio.WebhookVerifier;
 import dev.switchboard.web.ApiException;
 
 /**
@@ -28,11 +28,9 @@ import dev.switchboard.web.ApiException;
 @ApplicationScoped
 public class InboundService {
 
-    private static final Logger LOG = Logger.getLogger(InboundService.class);
     static final String RECEIVED = "received";
 
-    private final WebhookSignatures signatures;
-    private final TwilioConfig twilio;
+    private final WebhookVerifier verifier;
     private final WebhookConfig config;
     private final HistoryStore history;
     private final MessageIds ids;
@@ -40,10 +38,9 @@ public class InboundService {
     private final MeterRegistry metrics;
     private final Timer storeTimer;
 
-    InboundService(WebhookSignatures signatures, TwilioConfig twilio, WebhookConfig config, HistoryStore history,
-            MessageIds ids, MediaIngest media, MeterRegistry metrics) {
-        this.signatures = signatures;
-        this.twilio = twilio;
+    InboundService(WebhookVerifier verifier, WebhookConfig config, HistoryStore history, MessageIds ids,
+            MediaIngest media, MeterRegistry metrics) {
+        this.verifier = verifier;
         this.config = config;
         this.history = history;
         this.ids = ids;
@@ -71,24 +68,10 @@ public class InboundService {
     }
 
     private Outcome verifyAndStore(WebhookRequest request) {
-        if (request.body().length > config.maxBodyBytes()) {
-            throw ApiException.tooLarge(
-                    "request body over " + config.maxBodyBytes() + " bytes (switchboard.webhook.max-body-bytes)");
-        }
-        Map<String, String> params = FormBody.parse(request.body());
-        if (request.signature() == null || request.signature().isBlank()) {
-            throw ApiException.forbidden("X-Twilio-Signature header is missing");
-        }
-        if (!signatures.isValid(request.url(), params, request.signature())) {
-            LOG.warnf("refused a webhook whose signature does not match %s", request.url());
-            throw ApiException.forbidden("X-Twilio-Signature does not match this request to " + request.url());
-        }
-        if (!twilio.accountSid().equals(params.get("AccountSid"))) {
-            throw ApiException.forbidden("AccountSid is not this switchboard's account");
-        }
+        Map<String, String> params = verifier.verify(request);
         InboundSms sms = InboundSms.parse(params, config.maxBodyCharacters());
         Message message = toMessage(sms);
-        Outcome outcome = storeTimer.record(() -> history.recordInbound(message));
+        Outcome outcome = storeTimer.record(() -> history.recordInbound(message, Consent.of(sms.body())));
         if (outcome == Outcome.STORED && !message.media().isEmpty()) {
             media.schedule(message);
         }
@@ -101,7 +84,7 @@ public class InboundService {
         return new Message(conversation.id(), ids.next(), Message.Direction.INBOUND, sms.from(), sms.to(), sms.body(),
                 sms.messageSid(), RECEIVED, now, now,
                 sms.media().stream().map(m -> MediaItem.pending(m.index(), m.url(), m.contentType())).toList(),
-                sms.details());
+                sms.details(), null, null, null, Map.of(RECEIVED, now));
     }
 
     private void count(String outcome, String status) {

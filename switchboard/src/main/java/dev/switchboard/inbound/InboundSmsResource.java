@@ -12,8 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 
-import dev.switchboard.twilio.TwilioConfig;
-import dev.switchboard.web.ApiException;
+import dev.switchboard.twilio.WebhookReader;
 
 /** Twilio's inbound-message webhook. Adapts HTTP to {@link InboundService} and answers with empty TwiML. */
 @Path("/twilio/messages")
@@ -22,13 +21,11 @@ public class InboundSmsResource {
     static final String EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
 
     private final InboundService inbound;
-    private final WebhookConfig config;
-    private final TwilioConfig twilio;
+    private final WebhookReader reader;
 
-    InboundSmsResource(InboundService inbound, WebhookConfig config, TwilioConfig twilio) {
+    InboundSmsResource(InboundService inbound, WebhookReader reader) {
         this.inbound = inbound;
-        this.config = config;
-        this.twilio = twilio;
+        this.reader = reader;
     }
 
     @POST
@@ -36,16 +33,7 @@ public class InboundSmsResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_XML)
     public String receive(InputStream body, HttpServerRequest request) throws IOException {
-        String declared = request.getHeader("Content-Length");
-        if (declared != null && declared.chars().allMatch(Character::isDigit) && declared.length() < 19
-                && Long.parseLong(declared) > config.maxBodyBytes()) {
-            throw ApiException.tooLarge(
-                    "request body over " + config.maxBodyBytes() + " bytes (switchboard.webhook.max-body-bytes)");
-        }
-        // One byte past the limit is enough to know it was exceeded, without holding more.
-        byte[] bytes = body.readNBytes(config.maxBodyBytes() + 1);
-        inbound.receive(
-                new WebhookRequest(WebhookUrl.of(request, twilio), request.getHeader("X-Twilio-Signature"), bytes));
+        inbound.receive(reader.read(body, request));
         return EMPTY_TWIML;
     }
 }

@@ -31,4 +31,16 @@ public interface TwilioConfig {
      */
     @WithDefault("true")
     boolean trustForwardedHeaders();
+
+    /**
+     * Base URL of the Twilio REST API. Unset means Twilio's own; local runs and tests point it at the local stand-in
+     * (e.g. {@code http://localhost:8082}).
+     */
+    Optional<URI> apiBaseUrl();
+
+    /**
+     * Base URL Twilio calls back with delivery statuses ({@code <base>/twilio/status}); defaults to
+     * {@link #publicBaseUrl()}. Without either, replies are sent without status callbacks.
+     */
+    Optional<URI> callbackBaseUrl();
 }

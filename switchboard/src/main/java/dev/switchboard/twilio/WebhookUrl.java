@@ -1,8 +1,6 @@
-package dev.switchboard.inbound;
+package dev.switchboard.twilio;
 
 import io.vertx.core.http.HttpServerRequest;
-
-import dev.switchboard.twilio.TwilioConfig;
 
 /**
  * The URL Twilio called, which its signature covers: the configured public base URL plus the request's path and query,

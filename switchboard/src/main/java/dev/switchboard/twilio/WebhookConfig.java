@@ -1,4 +1,4 @@
-package dev.switchboard.inbound;
+package dev.switchboard.twilio;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package dev.switchboard.inbound;
+package dev.switchboard.twilio;
 
 /**
  * A webhook as it arrived, before anything is believed.

@@ -1,4 +1,4 @@
-package dev.switchboard.inbound;
+package dev.switchboard.twilio;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +8,7 @@ import java.util.Map;
 import dev.switchboard.web.ApiException;
 
 /** Parses an {@code application/x-www-form-urlencoded} body into single-valued parameters. */
-final class FormBody {
+public final class FormBody {
 
     private FormBody() {
     }
@@ -17,7 +17,7 @@ final class FormBody {
      * @throws ApiException
      *             400 on bad encoding or a repeated parameter (Twilio never repeats one)
      */
-    static Map<String, String> parse(byte[] body) {
+    public static Map<String, String> parse(byte[] body) {
         Map<String, String> params = new LinkedHashMap<>();
         String text = new String(body, StandardCharsets.UTF_8);
         if (text.isEmpty()) {

@@ -1,0 +1,57 @@
+package dev.switchboard.delivery;
+
+import java.util.List;
+
+import dev.switchboard.history.HistoryViews.ConversationView;
+import dev.switchboard.history.HistoryViews.MessageView;
+
+/** What the switchboard sends agents over their WebSocket. Each frame names its {@code type}. */
+public final class Frames {
+
+    private Frames() {
+    }
+
+    /** A conversation is now the agent's, with its recent history (oldest first). */
+    public record Assigned(String type, String conversation, String customer, ConversationView summary,
+            List<MessageView> history) {
+        public Assigned(ConversationView summary, List<MessageView> history) {
+            this("assigned", summary.conversation(), summary.customer(), summary, history);
+        }
+    }
+
+    /** A new or changed message in one of the agent's conversations. */
+    public record Update(String type, String conversation, MessageView message, boolean optedOut) {
+        public Update(String conversation, MessageView message, boolean optedOut) {
+            this("update", conversation, message, optedOut);
+        }
+    }
+
+    /** The delivery status of one of the agent's replies moved forward. */
+    public record Status(String type, String conversation, String messageId, String status, Integer errorCode,
+            String errorMessage) {
+        public Status(String conversation, String messageId, String status, Integer errorCode, String errorMessage) {
+            this("status", conversation, messageId, status, errorCode, errorMessage);
+        }
+    }
+
+    /** A conversation is no longer the agent's: {@code resolved}, {@code transferred} or {@code expired}. */
+    public record Unassigned(String type, String conversation, String reason) {
+        public Unassigned(String conversation, String reason) {
+            this("unassigned", conversation, reason);
+        }
+    }
+
+    /** The agent's own presence, after they change it or reconnect. */
+    public record PresenceFrame(String type, String agent, String presence, int capacity, int load) {
+        public PresenceFrame(String agent, String presence, int capacity, int load) {
+            this("presence", agent, presence, capacity, load);
+        }
+    }
+
+    /** A command was refused; nothing changed. */
+    public record Error(String type, String code, String reason) {
+        public Error(String code, String reason) {
+            this("error", code, reason);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.switchboard.routing;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+
+import dev.switchboard.delivery.Delivery;
+import dev.switchboard.delivery.Frames;
+import dev.switchboard.delivery.LocalSockets;
+import dev.switchboard.history.Conversation;
+
+/**
+ * Keeps presence honest on every instance: vouches for the agents connected here, and returns the conversations of
+ * agents whose grace period ran out (or whose instance died) to the queue. Running everywhere at once is safe: every
+ * step is conditional.
+ */
+@ApplicationScoped
+public class PresenceSweeper {
+
+    private static final Logger LOG = Logger.getLogger(PresenceSweeper.class);
+
+    private final RoutingStore store;
+    private final Router router;
+    private final LocalSockets sockets;
+    private final Delivery delivery;
+    private final InstanceId instance;
+    private final RoutingConfig config;
+
+    PresenceSweeper(RoutingStore store, Router router, LocalSockets sockets, Delivery delivery, InstanceId instance,
+            RoutingConfig config) {
+        this.store = store;
+        this.router = router;
+        this.sockets = sockets;
+        this.delivery = delivery;
+        this.instance = instance;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${switchboard.routing.heartbeat-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void heartbeat() {
+        for (String agent : sockets.agents()) {
+            try {
+                store.heartbeat(agent, instance.get());
+            } catch (RuntimeException e) {
+                LOG.warnf("heartbeat of %s failed: %s", agent, e.getMessage());
+            }
+        }
+    }
+
+    @Scheduled(every = "${switchboard.routing.sweep-interval:5s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void sweep() {
+        try {
+            expireAbsentAgents();
+            // A safety net for a change event missed or a race lost: waiting conversations and free agents meet here.
+            router.drain();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "presence sweep failed");
+        }
+    }
+
+    void expireAbsentAgents() {
+        long now = System.currentTimeMillis();
+        for (Presence presence : store.presences()) {
+            if (presence.status() == Presence.Status.OFFLINE && presence.load() <= 0) {
+                continue;
+            }
+            boolean graceOver = presence.disconnectedAt() != null
+                    && now - presence.disconnectedAt().toEpochMilli() > config.disconnectGrace().toMillis();
+            boolean silent = presence.heartbeatAt() == null
+                    || now - presence.heartbeatAt().toEpochMilli() > config.heartbeatTimeout().toMillis();
+            if (!(graceOver || silent)) {
+                continue;
+            }
+            if (presence.status() != Presence.Status.OFFLINE && !store.markOffline(presence)) {
+                continue;
+            }
+            for (Conversation conversation : store.assignedTo(presence.agent())) {
+                Instant waitingSince = conversation.lastInboundAt() != null ? conversation.lastInboundAt()
+                        : conversation.stateSince();
+                if (store.release(conversation.id(), presence.agent(), Conversation.State.WAITING, waitingSince)) {
+                    LOG.infof("%s returned to the queue: %s was away longer than the grace period", conversation.id(),
+                            presence.agent());
+                    delivery.toAgent(presence.agent(), new Frames.Unassigned(conversation.id(), "expired"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.switchboard.routing;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.switchboard.delivery.Delivery;
+import dev.switchboard.delivery.Frames;
+import dev.switchboard.history.Conversation;
+import dev.switchboard.history.HistoryService;
+import dev.switchboard.history.HistoryStore;
+import dev.switchboard.history.HistoryViews.ConversationView;
+
+/**
+ * Matches waiting conversations with available agents: longest-waiting conversation first, to its last agent when they
+ * have room, else to the agent with the most free capacity (ties: longest idle). Safe to run on every instance at once:
+ * each assignment is a conditional transaction.
+ */
+@ApplicationScoped
+public class Router {
+
+    private static final Logger LOG = Logger.getLogger(Router.class);
+    private static final int PAGE = 25;
+    private static final Comparator<Presence> BEST_FIRST = Comparator.comparingInt(Presence::free).reversed()
+            .thenComparing(p -> p.lastAssignedAt() == null ? 0L : p.lastAssignedAt().toEpochMilli());
+
+    private final RoutingStore store;
+    private final HistoryStore history;
+    private final HistoryService views;
+    private final Delivery delivery;
+    private final RoutingConfig config;
+    private final MeterRegistry metrics;
+
+    Router(RoutingStore store, HistoryStore history, HistoryService views, Delivery delivery, RoutingConfig config,
+            MeterRegistry metrics) {
+        this.store = store;
+        this.history = history;
+        this.views = views;
+        this.delivery = delivery;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** Assigns waiting conversations while agents have room. */
+    public synchronized void drain() {
+        for (int round = 0; round < 20; round++) {
+            List<Presence> agents = candidates();
+            if (agents.isEmpty()) {
+                return;
+            }
+            List<Conversation> waiting = store.waiting(PAGE);
+            if (waiting.isEmpty()) {
+                return;
+            }
+            boolean progress = false;
+            for (Conversation conversation : waiting) {
+                agents.removeIf(agent -> agent.free() == 0);
+                if (agents.isEmpty()) {
+                    return;
+                }
+                progress |= assign(conversation, agents);
+            }
+            if (!progress) {
+                return;
+            }
+        }
+    }
+
+    private boolean assign(Conversation conversation, List<Presence> agents) {
+        List<Presence> order = new ArrayList<>(agents);
+        order.sort(BEST_FIRST);
+        Optional<Presence> last = order.stream().filter(p -> p.agent().equals(conversation.lastAgent())).findFirst();
+        last.ifPresent(p -> {
+            order.remove(p);
+            order.add(0, p);
+        });
+        for (Presence agent : order) {
+            RoutingStore.Assignment result = store.assign(conversation.id(), agent.agent());
+            if (result == RoutingStore.Assignment.ASSIGNED) {
+                metrics.counter("switchboard.assignments").increment();
+                agents.set(agents.indexOf(agent),
+                        new Presence(agent.agent(), agent.status(), agent.capacity(), agent.load() + 1,
+                                agent.heartbeatAt(), java.time.Instant.now(), agent.disconnectedAt(),
+                                agent.instance()));
+                sendAssigned(conversation.id(), agent.agent());
+                return true;
+            }
+            if (result == RoutingStore.Assignment.CONVERSATION_TAKEN) {
+                return false;
+            }
+            LOG.debugf("agent %s became unavailable while assigning %s", agent.agent(), conversation.id());
+            agents.remove(agent);
+        }
+        return false;
+    }
+
+    /** Sends the agent a conversation with its history, as after an assignment or a reconnect. */
+    public void sendAssigned(String conversation, String agent) {
+        history.conversation(conversation)
+                .ifPresent(current -> delivery.toAgent(agent, new Frames.Assigned(ConversationView.of(current),
+                        views.recent(conversation, config.historyOnAssign()))));
+    }
+
+    /** Available agents with room whose connection is vouched for. */
+    List<Presence> candidates() {
+        long freshAfter = System.currentTimeMillis() - config.heartbeatTimeout().toMillis();
+        List<Presence> agents = new ArrayList<>(store
+                .presences().stream().filter(p -> p.status() == Presence.Status.AVAILABLE && p.disconnectedAt() == null
+                        && p.free() > 0 && p.heartbeatAt() != null && p.heartbeatAt().toEpochMilli() > freshAfter)
+                .toList());
+        agents.sort(BEST_FIRST);
+        return agents;
+    }
+}

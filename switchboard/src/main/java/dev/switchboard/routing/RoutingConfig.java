@@ -1,0 +1,38 @@
+package dev.switchboard.routing;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How conversations find agents. */
+@ConfigMapping(prefix = "switchboard.routing")
+public interface RoutingConfig {
+
+    /** Conversations an available agent takes at once unless they say otherwise. */
+    @WithDefault("3")
+    int defaultCapacity();
+
+    /** The most conversations an agent may ask for. */
+    @WithDefault("20")
+    int maxCapacity();
+
+    /** How long an agent who lost their connection keeps their conversations before they go back to the queue. */
+    @WithDefault("30s")
+    Duration disconnectGrace();
+
+    /** How often each instance refreshes the presence of the agents connected to it. */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /**
+     * An agent whose presence was not refreshed for this long is treated as disconnected (their instance died without
+     * saying so); the grace period then runs from the last refresh.
+     */
+    @WithDefault("35s")
+    Duration heartbeatTimeout();
+
+    /** Messages of history sent with each assigned conversation. */
+    @WithDefault("50")
+    int historyOnAssign();
+}

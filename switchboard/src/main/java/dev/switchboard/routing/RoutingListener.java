@@ -1,0 +1,76 @@
+package dev.switchboard.routing;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.delivery.Delivery;
+import dev.switchboard.delivery.Frames;
+import dev.switchboard.events.MessageChange;
+import dev.switchboard.events.MessageChangeListener;
+import dev.switchboard.history.Conversation;
+import dev.switchboard.history.HistoryService;
+import dev.switchboard.history.HistoryStore;
+import dev.switchboard.history.Message;
+import dev.switchboard.outbound.OutboundDispatcher;
+
+/**
+ * Turns confirmed message writes into routing: a customer's message goes to their conversation's agent, or queues it
+ * for one; an agent's reply is sent and its status changes reach the agent. Every step tolerates a repeated event.
+ */
+@ApplicationScoped
+public class RoutingListener implements MessageChangeListener {
+
+    private static final Logger LOG = Logger.getLogger(RoutingListener.class);
+
+    private final HistoryStore history;
+    private final HistoryService views;
+    private final Router router;
+    private final Delivery delivery;
+    private final OutboundDispatcher dispatcher;
+
+    RoutingListener(HistoryStore history, HistoryService views, Router router, Delivery delivery,
+            OutboundDispatcher dispatcher) {
+        this.history = history;
+        this.views = views;
+        this.router = router;
+        this.delivery = delivery;
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public void onMessageChange(MessageChange change) {
+        if ("REMOVE".equals(change.eventName()) || change.newImage() == null || change.newImage().isEmpty()) {
+            return;
+        }
+        try {
+            Message message = Message.from(change.newImage());
+            if (message.direction() == Message.Direction.OUTBOUND && "INSERT".equals(change.eventName())
+                    && !Message.dispatched(change.newImage())) {
+                dispatcher.dispatch(message);
+            }
+            Conversation conversation = history.conversation(message.conversation()).orElse(null);
+            if (conversation == null) {
+                return;
+            }
+            if (conversation.state() == Conversation.State.ASSIGNED) {
+                tellAgent(conversation, message, change.eventName());
+            } else if (conversation.state() == Conversation.State.WAITING
+                    && message.direction() == Message.Direction.INBOUND && "INSERT".equals(change.eventName())) {
+                router.drain();
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "could not route change %s of %s", change.eventId(), change.conversation());
+        }
+    }
+
+    private void tellAgent(Conversation conversation, Message message, String eventName) {
+        if (message.direction() == Message.Direction.OUTBOUND && "MODIFY".equals(eventName)) {
+            delivery.toAgent(conversation.agent(), new Frames.Status(conversation.id(), message.id(), message.status(),
+                    message.errorCode(), message.errorMessage()));
+        } else {
+            delivery.toAgent(conversation.agent(),
+                    new Frames.Update(conversation.id(), views.view(message), conversation.optedOut()));
+        }
+    }
+}
