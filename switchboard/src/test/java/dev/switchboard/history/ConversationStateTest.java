@@ -17,12 +17,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import dev.switchboard.testing.History;
-import dev.switchboard.testing.LocalAwsResource;
+import dev.switchboard.testing.LocalServersResource;
 import dev.switchboard.testing.Webhooks;
 
 /** The conversation item under the cases the one-round-trip write cannot decide alone. */
 @QuarkusTest
-@WithTestResource(LocalAwsResource.class)
+@WithTestResource(LocalServersResource.class)
 class ConversationStateTest {
 
     @Inject

@@ -23,11 +23,11 @@ import io.restassured.path.json.JsonPath;
 
 import dev.switchboard.local.TwilioSignature;
 import dev.switchboard.testing.History;
-import dev.switchboard.testing.LocalAwsResource;
+import dev.switchboard.testing.LocalServersResource;
 import dev.switchboard.testing.Webhooks;
 
 @QuarkusTest
-@WithTestResource(LocalAwsResource.class)
+@WithTestResource(LocalServersResource.class)
 class InboundWebhookTest {
 
     @Test

@@ -29,12 +29,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 import dev.switchboard.testing.History;
-import dev.switchboard.testing.LocalAwsResource;
+import dev.switchboard.testing.LocalServersResource;
 import dev.switchboard.testing.MediaServer;
 import dev.switchboard.testing.Webhooks;
 
 @QuarkusTest
-@WithTestResource(LocalAwsResource.class)
+@WithTestResource(LocalServersResource.class)
 class MmsMediaTest {
 
     private static final byte[] PNG = bytes(2_000, 1);

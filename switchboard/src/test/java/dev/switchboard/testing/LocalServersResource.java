@@ -1,0 +1,51 @@
+package dev.switchboard.testing;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import dev.switchboard.local.ChildJvm;
+import dev.switchboard.local.LocalAws;
+import dev.switchboard.local.TwilioStandIn;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Points the application at this run's DynamoDB Local, S3Mock and Twilio stand-in, which start once for all test
+ * classes. The application listens on a port chosen here, so that the stand-in's status callbacks can reach it.
+ */
+public class LocalServersResource implements QuarkusTestResourceLifecycleManager {
+
+    private static TwilioStandIn standIn;
+    private static int appPort;
+
+    public static synchronized TwilioStandIn standIn() {
+        if (standIn == null) {
+            standIn = TwilioStandIn.start(TwilioStandIn.Config.forTests());
+        }
+        return standIn;
+    }
+
+    static synchronized int appPort() {
+        if (appPort == 0) {
+            appPort = ChildJvm.freePort();
+        }
+        return appPort;
+    }
+
+    public static String appUrl() {
+        return "http://localhost:" + appPort();
+    }
+
+    @Override
+    public Map<String, String> start() {
+        LocalAws aws = LocalAws.shared(Path.of("target", "local-servers"));
+        return Map.of("quarkus.dynamodb.endpoint-override", aws.dynamo().endpoint(), "quarkus.s3.endpoint-override",
+                aws.s3().endpoint(), "quarkus.http.test-port", Integer.toString(appPort()),
+                "switchboard.twilio.api-base-url", standIn().url(), "switchboard.twilio.callback-base-url",
+                appUrl());
+    }
+
+    @Override
+    public void stop() {
+        // The servers outlive one application start; the JVM's exit stops them.
+    }
+}
