@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The local run: DynamoDB Local and S3Mock with their data under one folder, then the switchboard on top of them.
- * Ctrl-C stops everything; the data stays for the next run.
+ * The local run: DynamoDB Local and S3Mock with their data under one folder, the Twilio stand-in in this JVM, then the
+ * switchboard on top of them. Ctrl-C stops everything; the data stays for the next run.
  */
 public final class LocalRun {
 
@@ -33,9 +33,14 @@ public final class LocalRun {
         if (!Files.exists(app)) {
             fail(app + " is missing: build first (./scripts/run does)");
         }
-        for (int port : List.of(dynamoPort, s3Port, appPort)) {
+        TwilioStandIn.Config twilioConfig = TwilioStandIn.Config.fromEnv(System.getenv());
+        for (int port : List.of(dynamoPort, s3Port, appPort, twilioConfig.port())) {
             requireFree(port);
         }
+
+        TwilioStandIn.oneLineLogs();
+        say("Starting the Twilio stand-in on :" + twilioConfig.port());
+        TwilioStandIn twilio = TwilioStandIn.start(twilioConfig);
 
         say("Starting DynamoDB Local on :" + dynamoPort + " and S3Mock on :" + s3Port + " (data in " + data + ")");
         LocalAws aws = LocalAws.start(dynamoPort, s3Port, Optional.of(data), logs);
@@ -55,10 +60,13 @@ public final class LocalRun {
         say("  Twilio account     " + env("SWITCHBOARD_TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000")
                 + " / auth token " + env("SWITCHBOARD_TWILIO_AUTH_TOKEN", "local-dev-token"));
         say("  Business number    " + env("SWITCHBOARD_TWILIO_BUSINESS_NUMBER", "+15550000000"));
+        say("  Twilio stand-in    " + twilio.url() + " (what was sent: " + twilio.url() + "/_standin/messages)");
         say("  Text it:           ./scripts/send-sms +15551234567 'Hello!'");
+        say("  With a photo:      ./scripts/send-sms +15551234567 'Look!' " + twilio.mediaUrl("sample.png"));
         say("  Data:              " + data.toAbsolutePath() + " (delete it, or run with --reset, to start empty)");
         say("Ctrl-C stops everything.");
         int exit = switchboard.waitFor();
+        twilio.close();
         aws.dynamo().close();
         aws.s3().close();
         System.exit(exit);
