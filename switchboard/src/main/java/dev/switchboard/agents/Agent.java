@@ -42,10 +42,6 @@ public record Agent(String agent, String displayName, SortedSet<String> roles, b
         roles = Collections.unmodifiableSortedSet(new TreeSet<>(roles));
     }
 
-    public boolean has(String role) {
-        return roles.contains(role);
-    }
-
     static Agent from(Map<String, AttributeValue> item) {
         AttributeValue roles = item.get(ROLES);
         AttributeValue disabled = item.get(DISABLED);

@@ -65,6 +65,10 @@ class AuthTest {
 
         assertEquals(wrongPassword, unknownAgent);
         assertEquals(wrongPassword, malformedName);
+        // Past what bcrypt reads, and nothing at all: refused like any wrong password, not an error.
+        assertEquals(wrongPassword,
+                Auth.login(agent, Auth.PASSWORD + "x".repeat(100)).then().statusCode(401).extract().asString());
+        assertEquals(wrongPassword, Auth.login(agent, "").then().statusCode(401).extract().asString());
         assertTrue(wrongPassword.contains("\"status\":401"), wrongPassword);
     }
 
