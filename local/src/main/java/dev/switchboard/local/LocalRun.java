@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,18 +46,24 @@ public final class LocalRun {
         say("Starting DynamoDB Local on :" + dynamoPort + " and S3Mock on :" + s3Port + " (data in " + data + ")");
         LocalAws aws = LocalAws.start(dynamoPort, s3Port, Optional.of(data), logs);
 
+        // One pair for the life of the data folder, so tokens stay valid across restarts.
+        JwtKeys keys = JwtKeys.loadOrCreate(data.resolve("jwt"));
+        Map<String, String> environment = new HashMap<>(keys.env());
+        environment.putAll(Map.of("DYNAMODB_ENDPOINT", aws.dynamo().endpoint(), "S3_ENDPOINT", aws.s3().endpoint(),
+                "QUARKUS_HTTP_PORT", Integer.toString(appPort)));
+
         say("Starting the switchboard on :" + appPort);
         ChildJvm switchboard = ChildJvm.start("switchboard", List.of("-Dquarkus.profile=dev", "-jar", app.toString()),
-                List.of(), Map.of("DYNAMODB_ENDPOINT", aws.dynamo().endpoint(), "S3_ENDPOINT", aws.s3().endpoint(),
-                        "QUARKUS_HTTP_PORT", Integer.toString(appPort)),
-                logs, true);
+                List.of(), environment, logs, true);
         awaitReady("http://localhost:" + appPort + "/q/health/ready", switchboard);
 
         say("");
         say("Switchboard is up.");
         say("  Switchboard        http://localhost:" + appPort);
         say("  Inbound webhook    POST http://localhost:" + appPort + "/twilio/messages");
-        say("  Conversations      http://localhost:" + appPort + "/conversations?state=waiting");
+        say("  Log in             POST http://localhost:" + appPort + "/auth/login"
+                + "  agent demo / demo-password, admin admin / admin-password");
+        say("  Conversations      http://localhost:" + appPort + "/conversations?state=waiting (with the token)");
         say("  Twilio account     " + env("SWITCHBOARD_TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000")
                 + " / auth token " + env("SWITCHBOARD_TWILIO_AUTH_TOKEN", "local-dev-token"));
         say("  Business number    " + env("SWITCHBOARD_TWILIO_BUSINESS_NUMBER", "+15550000000"));

@@ -1,5 +1,6 @@
 package dev.switchboard.history;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -8,11 +9,13 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
+import dev.switchboard.agents.Roles;
 import dev.switchboard.history.HistoryViews.ConversationPage;
 import dev.switchboard.history.HistoryViews.MessagePage;
 
-/** Read API over conversations and their history. */
+/** Read API over conversations and their history, for logged-in agents and admins. */
 @Path("/conversations")
+@RolesAllowed({ Roles.AGENT, Roles.ADMIN })
 @Produces(MediaType.APPLICATION_JSON)
 public class HistoryResource {
 

@@ -5,6 +5,7 @@ import jakarta.enterprise.event.Observes;
 
 import io.quarkus.runtime.StartupEvent;
 
+import dev.switchboard.agents.AgentStore;
 import dev.switchboard.history.HistoryStore;
 import dev.switchboard.media.MediaStore;
 
@@ -12,9 +13,11 @@ import dev.switchboard.media.MediaStore;
 @ApplicationScoped
 public class StartupResources {
 
-    void onStart(@Observes StartupEvent event, StartupConfig config, HistoryStore history, MediaStore media) {
+    void onStart(@Observes StartupEvent event, StartupConfig config, HistoryStore history, MediaStore media,
+            AgentStore agents) {
         if (config.createResources()) {
             history.createTablesIfMissing();
+            agents.createTableIfMissing();
             media.createBucketIfMissing();
         }
     }

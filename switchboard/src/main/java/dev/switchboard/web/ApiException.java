@@ -14,8 +14,20 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, reason);
     }
 
+    public static ApiException unauthorized(String reason) {
+        return new ApiException(401, reason);
+    }
+
     public static ApiException forbidden(String reason) {
         return new ApiException(403, reason);
+    }
+
+    public static ApiException notFound(String reason) {
+        return new ApiException(404, reason);
+    }
+
+    public static ApiException conflict(String reason) {
+        return new ApiException(409, reason);
     }
 
     public static ApiException tooLarge(String reason) {

@@ -22,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 import dev.switchboard.local.TwilioSignature;
+import dev.switchboard.testing.Auth;
 import dev.switchboard.testing.History;
 import dev.switchboard.testing.LocalServersResource;
 import dev.switchboard.testing.Webhooks;
@@ -191,12 +192,13 @@ class InboundWebhookTest {
 
     @Test
     void readApiRejectsBadParameters() {
-        given().get("/conversations?state=lost").then().statusCode(400).body("reason", containsString("state"));
-        given().get("/conversations/12345/messages").then().statusCode(400).body("reason", containsString("E.164"));
-        given().get("/conversations/+15551234567/messages?limit=0").then().statusCode(400);
-        given().get("/conversations/+15551234567/messages?limit=101").then().statusCode(400);
-        given().get("/conversations/+15551234567/messages?before=zzz").then().statusCode(400);
-        given().get("/conversations?cursor=bm9wZQ").then().statusCode(400);
+        Auth.asAdmin().get("/conversations?state=lost").then().statusCode(400).body("reason", containsString("state"));
+        Auth.asAdmin().get("/conversations/12345/messages").then().statusCode(400).body("reason",
+                containsString("E.164"));
+        Auth.asAdmin().get("/conversations/+15551234567/messages?limit=0").then().statusCode(400);
+        Auth.asAdmin().get("/conversations/+15551234567/messages?limit=101").then().statusCode(400);
+        Auth.asAdmin().get("/conversations/+15551234567/messages?before=zzz").then().statusCode(400);
+        Auth.asAdmin().get("/conversations?cursor=bm9wZQ").then().statusCode(400);
     }
 
     private static void assertNothingStored(String customer) {

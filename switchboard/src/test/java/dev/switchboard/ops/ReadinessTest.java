@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ import io.quarkus.test.junit.TestProfile;
 import dev.switchboard.local.ChildJvm;
 import dev.switchboard.local.DynamoDbLocal;
 import dev.switchboard.local.LocalAws;
+import dev.switchboard.testing.TestKeys;
 import dev.switchboard.testing.Webhooks;
 
 /** Runs against a DynamoDB Local of its own, so stopping it harms no other test. */
@@ -54,8 +56,10 @@ class ReadinessTest {
         public Map<String, String> start() {
             Path logs = Path.of("target", "local-servers");
             server = DynamoDbLocal.start(ChildJvm.freePort(), java.util.Optional.empty(), logs);
-            return Map.of("quarkus.dynamodb.endpoint-override", server.endpoint(), "quarkus.s3.endpoint-override",
-                    LocalAws.shared(logs).s3().endpoint());
+            Map<String, String> config = new HashMap<>(TestKeys.config());
+            config.putAll(Map.of("quarkus.dynamodb.endpoint-override", server.endpoint(),
+                    "quarkus.s3.endpoint-override", LocalAws.shared(logs).s3().endpoint()));
+            return config;
         }
 
         @Override

@@ -85,7 +85,7 @@ class MultiInstanceIT {
 
     private static Switchboard start(String name) {
         int port = ChildJvm.freePort();
-        Map<String, String> env = new HashMap<>(TestKeys.environment());
+        Map<String, String> env = new HashMap<>(TestKeys.env());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", aws.dynamo().endpoint());
         env.put("QUARKUS_S3_ENDPOINT_OVERRIDE", aws.s3().endpoint());

@@ -1,6 +1,7 @@
 package dev.switchboard.testing;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import dev.switchboard.local.ChildJvm;
@@ -38,10 +39,12 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         LocalAws aws = LocalAws.shared(Path.of("target", "local-servers"));
-        return Map.of("quarkus.dynamodb.endpoint-override", aws.dynamo().endpoint(), "quarkus.s3.endpoint-override",
-                aws.s3().endpoint(), "quarkus.http.test-port", Integer.toString(appPort()),
-                "switchboard.twilio.api-base-url", standIn().url(), "switchboard.twilio.callback-base-url",
-                appUrl());
+        Map<String, String> config = new HashMap<>(TestKeys.config());
+        config.putAll(Map.of("quarkus.dynamodb.endpoint-override", aws.dynamo().endpoint(),
+                "quarkus.s3.endpoint-override", aws.s3().endpoint(), "quarkus.http.test-port",
+                Integer.toString(appPort()), "switchboard.twilio.api-base-url", standIn().url(),
+                "switchboard.twilio.callback-base-url", appUrl()));
+        return config;
     }
 
     @Override
