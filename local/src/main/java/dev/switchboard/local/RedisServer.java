@@ -39,8 +39,9 @@ public final class RedisServer implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             Process process = new ProcessBuilder(List.of(binary(), "--port", Integer.toString(port), "--bind",
-                    "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes")).redirectErrorStream(true)
-                    .redirectOutput(logDir.resolve("redis-" + port + ".log").toFile()).start();
+                    "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"))
+                            .redirectErrorStream(true).redirectOutput(logDir.resolve("redis-" + port + ".log").toFile())
+                            .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (System.nanoTime() < deadline) {
                 try (Socket socket = new Socket()) {

@@ -35,7 +35,7 @@ public class Delivery {
     private final Map<String, PubSubCommands.RedisSubscriber> subscriptions = new ConcurrentHashMap<>();
 
     Delivery(LocalSockets sockets, ObjectMapper json, Instance<RedisDataSource> redis,
-            @ConfigProperty(name = "quarkus.redis.hosts") Optional<String> redisHosts) {
+            @ConfigProperty(name = "switchboard.delivery.redis-url") Optional<String> redisHosts) {
         this.sockets = sockets;
         this.json = json;
         this.pubsub = redisHosts.filter(hosts -> !hosts.isBlank()).map(hosts -> redis.get().pubsub(String.class));

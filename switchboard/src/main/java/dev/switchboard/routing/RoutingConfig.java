@@ -35,4 +35,11 @@ public interface RoutingConfig {
     /** Messages of history sent with each assigned conversation. */
     @WithDefault("50")
     int historyOnAssign();
+
+    /**
+     * How often each instance looks for agents whose grace period ran out and for waiting conversations that free
+     * agents could take (a safety net for a missed change event).
+     */
+    @WithDefault("5s")
+    Duration sweepInterval();
 }

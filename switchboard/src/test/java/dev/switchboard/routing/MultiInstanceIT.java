@@ -36,9 +36,9 @@ import dev.switchboard.testing.TestKeys;
 import dev.switchboard.testing.Webhooks;
 
 /**
- * Two packaged switchboard processes on one DynamoDB Local, agents connected to each, Redis between them: every
- * inbound message is handled by one instance and reaches its agent wherever they are connected; every conversation is
- * assigned once; killing the instance that holds the stream's lease loses nothing.
+ * Two packaged switchboard processes on one DynamoDB Local, agents connected to each, Redis between them: every inbound
+ * message is handled by one instance and reaches its agent wherever they are connected; every conversation is assigned
+ * once; killing the instance that holds the stream's lease loses nothing.
  */
 class MultiInstanceIT {
 
@@ -89,7 +89,7 @@ class MultiInstanceIT {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", aws.dynamo().endpoint());
         env.put("QUARKUS_S3_ENDPOINT_OVERRIDE", aws.s3().endpoint());
-        env.put("QUARKUS_REDIS_HOSTS", redis.url());
+        env.put("SWITCHBOARD_DELIVERY_REDIS_URL", redis.url());
         env.put("SWITCHBOARD_TWILIO_API_BASE_URL", standIn.url());
         env.put("SWITCHBOARD_TWILIO_CALLBACK_BASE_URL", "http://localhost:" + port);
         ChildJvm jvm = ChildJvm.start(name, List.of("-Dquarkus.profile=test", "-Xmx384m", "-jar", JAR.toString()),
@@ -187,7 +187,8 @@ class MultiInstanceIT {
         return (Map<String, Object>) frame.get("message");
     }
 
-    private static final Pattern INSERTS = Pattern.compile("switchboard_events_total\\{[^}]*event=\"INSERT\"[^}]*} ([0-9.E]+)");
+    private static final Pattern INSERTS = Pattern
+            .compile("switchboard_events_total\\{[^}]*event=\"INSERT\"[^}]*} ([0-9.E]+)");
 
     private static long inserts(Switchboard instance) throws Exception {
         if (!instance.jvm().isAlive()) {
@@ -206,10 +207,11 @@ class MultiInstanceIT {
     private static int postSms(Switchboard instance, String customer, String body) throws Exception {
         Map<String, String> params = Webhooks.sms(customer, body);
         String url = instance.url() + "/twilio/messages";
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-                .header("X-Twilio-Signature", TwilioSignature.sign(Webhooks.TOKEN, url, params))
-                .POST(HttpRequest.BodyPublishers.ofString(TwilioSignature.formBody(params))).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                        .header("X-Twilio-Signature", TwilioSignature.sign(Webhooks.TOKEN, url, params))
+                        .POST(HttpRequest.BodyPublishers.ofString(TwilioSignature.formBody(params))).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
@@ -227,9 +229,10 @@ class MultiInstanceIT {
         String name = prefix + "-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
         Map<String, Object> body = new LinkedHashMap<>(Map.of("agent", name, "password", name + "-password",
                 "displayName", prefix, "roles", List.of("agent")));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(instance.url() + "/admin/agents"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + adminToken)
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(instance.url() + "/admin/agents"))
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + adminToken)
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, response.statusCode(), response.body());
         return name;

@@ -15,6 +15,12 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
 import dev.switchboard.history.HistoryConfig;
 import dev.switchboard.local.TwilioSignature;
 import dev.switchboard.local.TwilioStandIn;
@@ -24,10 +30,6 @@ import dev.switchboard.testing.History;
 import dev.switchboard.testing.LocalServersResource;
 import dev.switchboard.testing.Queue;
 import dev.switchboard.testing.Webhooks;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Two agents, several customers: what each agent's socket shows them. */
 @QuarkusTest
@@ -193,8 +195,7 @@ class RoutingTest {
 
             // The owner can hand it over.
             a.send(Map.of("type", "transfer", "conversation", id, "agent", bob));
-            a.await("unassigned", f -> id.equals(f.get("conversation")) && "transferred".equals(f.get("reason")),
-                    SOON);
+            a.await("unassigned", f -> id.equals(f.get("conversation")) && "transferred".equals(f.get("reason")), SOON);
             b.await("assigned", f -> customer.equals(f.get("customer")), SOON);
             assertEquals(bob, History.conversation(customer, "assigned").getString("agent"));
         }
@@ -236,8 +237,7 @@ class RoutingTest {
 
         try (AgentClient again = Agents.connect(ann)) {
             Map<String, Object> resync = again.await("assigned", f -> customer.equals(f.get("customer")), SOON);
-            assertEquals("still there?",
-                    ((Map<?, ?>) ((List<?>) resync.get("history")).get(0)).get("body"));
+            assertEquals("still there?", ((Map<?, ?>) ((List<?>) resync.get("history")).get(0)).get("body"));
             again.await("presence", f -> "available".equals(f.get("presence")), SOON);
             sleep(4000);
             assertEquals(ann, History.conversation(customer, "assigned").getString("agent"));
@@ -245,9 +245,9 @@ class RoutingTest {
     }
 
     private static io.restassured.response.Response postStatus(String sid, String status) {
-        Map<String, String> params = new java.util.LinkedHashMap<>(Map.of("MessageSid", sid, "SmsSid", sid,
-                "MessageStatus", status, "SmsStatus", status, "AccountSid", Webhooks.ACCOUNT, "ApiVersion",
-                "2010-04-01"));
+        Map<String, String> params = new java.util.LinkedHashMap<>(
+                Map.of("MessageSid", sid, "SmsSid", sid, "MessageStatus", status, "SmsStatus", status, "AccountSid",
+                        Webhooks.ACCOUNT, "ApiVersion", "2010-04-01"));
         String url = "http://localhost:" + RestAssured.port + "/twilio/status";
         return RestAssured.given().contentType("application/x-www-form-urlencoded; charset=UTF-8")
                 .header("X-Twilio-Signature", TwilioSignature.sign(Webhooks.TOKEN, url, params))

@@ -4,10 +4,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
 import dev.switchboard.local.ChildJvm;
 import dev.switchboard.local.LocalAws;
 import dev.switchboard.local.TwilioStandIn;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Points the application at this run's DynamoDB Local, S3Mock and Twilio stand-in, which start once for all test

@@ -2,10 +2,11 @@ package dev.switchboard.testing;
 
 import java.util.Map;
 
-import dev.switchboard.history.Conversation;
-import dev.switchboard.history.HistoryConfig;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import dev.switchboard.history.Conversation;
+import dev.switchboard.history.HistoryConfig;
 
 /**
  * Tests share one table, and routing serves the longest-waiting conversation first: a routing test starts by closing

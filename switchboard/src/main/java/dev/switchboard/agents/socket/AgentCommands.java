@@ -62,7 +62,7 @@ public class AgentCommands {
     void opened(WebSocketConnection connection) {
         var token = Bearer.token(connection.handshakeRequest().header("Authorization"),
                 connection.handshakeRequest().query());
-        AgentPrincipal principal = token.flatMap(tokens::verify).orElse(null);
+        AgentPrincipal principal = token.flatMap(tokens::verify).filter(AgentUpgradeCheck::mayAnswer).orElse(null);
         if (principal == null) {
             connection.closeAndAwait();
             return;

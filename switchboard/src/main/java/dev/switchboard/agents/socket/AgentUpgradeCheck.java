@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpServerRequest;
 
+import dev.switchboard.agents.AgentPrincipal;
 import dev.switchboard.agents.Tokens;
 
 /** Refuses an agent's WebSocket handshake without a valid token or from a foreign origin, before it upgrades. */
@@ -30,6 +31,11 @@ public class AgentUpgradeCheck implements HttpUpgradeCheck {
         return AgentSocket.class.getName().equals(endpointId);
     }
 
+    /** Only agents and admins answer customers. */
+    static boolean mayAnswer(AgentPrincipal principal) {
+        return principal.roles().contains("agent") || principal.roles().contains("admin");
+    }
+
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         HttpServerRequest request = context.httpRequest();
@@ -44,7 +50,9 @@ public class AgentUpgradeCheck implements HttpUpgradeCheck {
         }
         // Verifying reads the agent from DynamoDB: not on the event loop.
         return Uni.createFrom().item(() -> tokens.verify(token.get()))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).map(principal -> principal.isPresent()
-                        ? CheckResult.permitUpgradeSync() : CheckResult.rejectUpgradeSync(401));
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .map(principal -> principal.filter(AgentUpgradeCheck::mayAnswer).isPresent()
+                        ? CheckResult.permitUpgradeSync()
+                        : CheckResult.rejectUpgradeSync(principal.isPresent() ? 403 : 401));
     }
 }
