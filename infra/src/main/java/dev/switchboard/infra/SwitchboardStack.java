@@ -128,6 +128,11 @@ public final class SwitchboardStack extends Stack {
                 .partitionKey(Attribute.builder().name("state").type(AttributeType.STRING).build())
                 .sortKey(Attribute.builder().name("stateSince").type(AttributeType.NUMBER).build())
                 .projectionType(ProjectionType.ALL).build());
+        // Sparse: only assigned conversations carry an agent. What an agent gets back when they reconnect.
+        conversations.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName("by-agent")
+                .partitionKey(Attribute.builder().name("agent").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("stateSince").type(AttributeType.NUMBER).build())
+                .projectionType(ProjectionType.ALL).build());
         Table sids = table("MessageSidsTable", MESSAGE_SIDS_TABLE, "sid", null, null);
         Table agents = table("AgentsTable", AGENTS_TABLE, "agent", null, null);
         List<Table> tables = List.of(messages, conversations, sids, agents);
@@ -178,7 +183,7 @@ public final class SwitchboardStack extends Stack {
         switchboardEnv.put("SWITCHBOARD_MEDIA_BUCKET", media.getBucketName());
         switchboardEnv.put("QUARKUS_DYNAMODB_AWS_REGION", Aws.REGION);
         switchboardEnv.put("QUARKUS_S3_AWS_REGION", Aws.REGION);
-        switchboardEnv.put("QUARKUS_REDIS_HOSTS", redisUrl);
+        switchboardEnv.put("SWITCHBOARD_DELIVERY_REDIS_URL", redisUrl);
         Map<String, Secret> switchboardSecrets = new TreeMap<>();
         switchboardSecrets.put("SWITCHBOARD_TWILIO_AUTH_TOKEN", Secret.fromSecretsManager(twilioAuthToken));
         switchboardSecrets.put("SWITCHBOARD_JWT_PRIVATE_KEY", Secret.fromSecretsManager(jwtKeys, "privateKey"));

@@ -84,11 +84,15 @@ class SwitchboardStackTest {
                 Map.of("TableName", SwitchboardStack.CONVERSATIONS_TABLE, "KeySchema",
                         List.of(Map.of("AttributeName", "conversation", "KeyType", "HASH")), "AttributeDefinitions",
                         Match.arrayWith(List.of(Map.of("AttributeName", "stateSince", "AttributeType", "N"))),
-                        "GlobalSecondaryIndexes",
-                        List.of(Map.of("IndexName", "by-state", "KeySchema",
-                                List.of(Map.of("AttributeName", "state", "KeyType", "HASH"),
-                                        Map.of("AttributeName", "stateSince", "KeyType", "RANGE")),
-                                "Projection", Map.of("ProjectionType", "ALL")))));
+                        "GlobalSecondaryIndexes", List.of(
+                                Map.of("IndexName", "by-state", "KeySchema",
+                                        List.of(Map.of("AttributeName", "state", "KeyType", "HASH"),
+                                                Map.of("AttributeName", "stateSince", "KeyType", "RANGE")),
+                                        "Projection", Map.of("ProjectionType", "ALL")),
+                                Map.of("IndexName", "by-agent", "KeySchema",
+                                        List.of(Map.of("AttributeName", "agent", "KeyType", "HASH"),
+                                                Map.of("AttributeName", "stateSince", "KeyType", "RANGE")),
+                                        "Projection", Map.of("ProjectionType", "ALL")))));
     }
 
     @Test
@@ -255,11 +259,13 @@ class SwitchboardStackTest {
         Map<String, Object> container = synth.container("switchboard");
         assertEquals(List.of(Map.of("ContainerPort", 8080, "Name", "http", "Protocol", "tcp")),
                 container.get("PortMappings"));
-        assertTrue(names(container, "Environment").containsAll(List.of("SWITCHBOARD_TWILIO_ACCOUNT_SID",
-                "SWITCHBOARD_TWILIO_BUSINESS_NUMBER", "SWITCHBOARD_TWILIO_PUBLIC_BASE_URL",
-                "SWITCHBOARD_HISTORY_MESSAGES_TABLE", "SWITCHBOARD_HISTORY_CONVERSATIONS_TABLE",
-                "SWITCHBOARD_HISTORY_SIDS_TABLE", "SWITCHBOARD_MEDIA_BUCKET", "QUARKUS_DYNAMODB_AWS_REGION",
-                "QUARKUS_S3_AWS_REGION", "QUARKUS_REDIS_HOSTS")), names(container, "Environment")::toString);
+        assertTrue(
+                names(container, "Environment").containsAll(List.of("SWITCHBOARD_TWILIO_ACCOUNT_SID",
+                        "SWITCHBOARD_TWILIO_BUSINESS_NUMBER", "SWITCHBOARD_TWILIO_PUBLIC_BASE_URL",
+                        "SWITCHBOARD_HISTORY_MESSAGES_TABLE", "SWITCHBOARD_HISTORY_CONVERSATIONS_TABLE",
+                        "SWITCHBOARD_HISTORY_SIDS_TABLE", "SWITCHBOARD_MEDIA_BUCKET", "QUARKUS_DYNAMODB_AWS_REGION",
+                        "QUARKUS_S3_AWS_REGION", "SWITCHBOARD_DELIVERY_REDIS_URL")),
+                names(container, "Environment")::toString);
         assertEquals("AC0123456789abcdef0123456789abcdef",
                 valueOf(container, "Environment", "SWITCHBOARD_TWILIO_ACCOUNT_SID"));
         assertEquals("+15550001111", valueOf(container, "Environment", "SWITCHBOARD_TWILIO_BUSINESS_NUMBER"));
@@ -271,7 +277,7 @@ class SwitchboardStackTest {
         // Without a certificate the ALB speaks HTTP, and Twilio's signature covers the scheme.
         String baseUrl = toJson(valueOf(container, "Environment", "SWITCHBOARD_TWILIO_PUBLIC_BASE_URL"));
         assertTrue(baseUrl.contains("\"http://\"") && baseUrl.contains("DNSName"), baseUrl);
-        String redis = toJson(valueOf(container, "Environment", "QUARKUS_REDIS_HOSTS"));
+        String redis = toJson(valueOf(container, "Environment", "SWITCHBOARD_DELIVERY_REDIS_URL"));
         assertTrue(redis.contains("rediss://") && redis.contains("PrimaryEndPoint.Address") && redis.contains(":6379"),
                 redis);
         assertTrue(toJson(container.get("Image")).contains("/switchboard:1.0.0"), () -> toJson(container.get("Image")));
