@@ -48,7 +48,7 @@ class RoutingTest {
 
     @BeforeEach
     void emptyQueue() {
-        Queue.closeAllWaiting(dynamo, config);
+        Queue.closeAllOpen(dynamo, config);
     }
 
     @Test

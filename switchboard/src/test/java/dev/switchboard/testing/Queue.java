@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+import java.util.List;
 import java.util.Map;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -10,21 +11,25 @@ import dev.switchboard.history.HistoryConfig;
 
 /**
  * Tests share one table, and routing serves the longest-waiting conversation first: a routing test starts by closing
- * what earlier tests left waiting, so that its own conversations are the queue.
+ * every conversation earlier tests left open. Assigned ones too: once their agent's grace period runs out they would
+ * rejoin the queue in the middle of the next test.
  */
 public final class Queue {
 
     private Queue() {
     }
 
-    public static void closeAllWaiting(DynamoDbClient dynamo, HistoryConfig config) {
-        dynamo.queryPaginator(b -> b.tableName(config.conversationsTable()).indexName(Conversation.BY_STATE_INDEX)
-                .keyConditionExpression("#s = :w").expressionAttributeNames(Map.of("#s", Conversation.STATE))
-                .expressionAttributeValues(Map.of(":w", AttributeValue.fromS("waiting")))).items()
-                .forEach(item -> dynamo.updateItem(b -> b.tableName(config.conversationsTable())
-                        .key(Map.of(Conversation.ID, item.get(Conversation.ID))).updateExpression("SET #s = :c")
-                        .conditionExpression("#s = :w").expressionAttributeNames(Map.of("#s", Conversation.STATE))
-                        .expressionAttributeValues(
-                                Map.of(":c", AttributeValue.fromS("closed"), ":w", AttributeValue.fromS("waiting")))));
+    public static void closeAllOpen(DynamoDbClient dynamo, HistoryConfig config) {
+        for (String state : List.of("waiting", "assigned")) {
+            dynamo.queryPaginator(b -> b.tableName(config.conversationsTable()).indexName(Conversation.BY_STATE_INDEX)
+                    .keyConditionExpression("#s = :s").expressionAttributeNames(Map.of("#s", Conversation.STATE))
+                    .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(state)))).items()
+                    .forEach(item -> dynamo.updateItem(b -> b.tableName(config.conversationsTable())
+                            .key(Map.of(Conversation.ID, item.get(Conversation.ID)))
+                            .updateExpression("SET #s = :c REMOVE #agent").conditionExpression("#s = :s")
+                            .expressionAttributeNames(Map.of("#s", Conversation.STATE, "#agent", Conversation.AGENT))
+                            .expressionAttributeValues(
+                                    Map.of(":c", AttributeValue.fromS("closed"), ":s", AttributeValue.fromS(state)))));
+        }
     }
 }
