@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.pubsub.PubSubCommands;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 
 /**
  * Gets a frame to an agent whichever instance holds their connection. With Redis configured, frames go through one
@@ -31,10 +31,10 @@ public class Delivery {
 
     private final LocalSockets sockets;
     private final ObjectMapper json;
-    private final Optional<PubSubCommands<String>> pubsub;
-    private final Map<String, PubSubCommands.RedisSubscriber> subscriptions = new ConcurrentHashMap<>();
+    private final Optional<ReactivePubSubCommands<String>> pubsub;
+    private final Map<String, ReactivePubSubCommands.ReactiveRedisSubscriber> subscriptions = new ConcurrentHashMap<>();
 
-    Delivery(LocalSockets sockets, ObjectMapper json, Instance<RedisDataSource> redis,
+    Delivery(LocalSockets sockets, ObjectMapper json, Instance<ReactiveRedisDataSource> redis,
             @ConfigProperty(name = "switchboard.delivery.redis-url") Optional<String> redisHosts) {
         this.sockets = sockets;
         this.json = json;
@@ -50,34 +50,44 @@ public class Delivery {
             throw new IllegalStateException("frame not serializable: " + frame, e);
         }
         if (pubsub.isPresent()) {
-            try {
-                pubsub.get().publish(CHANNEL_PREFIX + agent, text);
-                return;
-            } catch (RuntimeException e) {
-                // The agent may well be connected here; better a local delivery than none.
-                LOG.warnf("Redis publish failed (%s); delivering locally only", e.getMessage());
-            }
+            String channel = CHANNEL_PREFIX + agent;
+            // The agent may well be connected here: if Redis fails, a local delivery beats none.
+            pubsub.get().publish(channel, text).subscribe().with(published -> {
+            }, failure -> {
+                LOG.warnf("Redis publish to %s failed (%s); delivering locally only", channel, failure.getMessage());
+                sockets.send(agent, text);
+            });
+            return;
         }
         sockets.send(agent, text);
     }
 
-    /** Called when this instance gets a connection of the agent. */
+    /** Called when this instance gets a connection of the agent; returns once the subscription is in place. */
     public void listen(String agent) {
-        pubsub.ifPresent(commands -> subscriptions.computeIfAbsent(agent,
-                a -> commands.subscribe(CHANNEL_PREFIX + a, text -> sockets.send(a, text))));
+        if (pubsub.isEmpty() || subscriptions.containsKey(agent)) {
+            return;
+        }
+        ReactivePubSubCommands.ReactiveRedisSubscriber subscriber = pubsub.get()
+                .subscribe(CHANNEL_PREFIX + agent, text -> sockets.send(agent, text)).await()
+                .atMost(java.time.Duration.ofSeconds(5));
+        if (subscriptions.putIfAbsent(agent, subscriber) != null) {
+            subscriber.unsubscribe().subscribe().with(done -> {
+            }, failure -> LOG.debugf("unsubscribe failed: %s", failure.getMessage()));
+        }
     }
 
     /** Called when this instance holds no more connections of the agent. */
     public void forget(String agent) {
-        PubSubCommands.RedisSubscriber subscriber = subscriptions.remove(agent);
+        ReactivePubSubCommands.ReactiveRedisSubscriber subscriber = subscriptions.remove(agent);
         if (subscriber != null) {
-            subscriber.unsubscribe();
+            subscriber.unsubscribe().subscribe().with(done -> {
+            }, failure -> LOG.debugf("unsubscribe failed: %s", failure.getMessage()));
         }
     }
 
     @PreDestroy
     void close() {
-        subscriptions.values().forEach(PubSubCommands.RedisSubscriber::unsubscribe);
+        subscriptions.keySet().forEach(this::forget);
         subscriptions.clear();
     }
 }

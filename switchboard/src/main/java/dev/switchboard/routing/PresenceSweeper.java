@@ -65,27 +65,36 @@ public class PresenceSweeper {
     void expireAbsentAgents() {
         long now = System.currentTimeMillis();
         for (Presence presence : store.presences()) {
-            if (presence.status() == Presence.Status.OFFLINE && presence.load() <= 0) {
-                continue;
+            try {
+                expireIfAbsent(presence, now);
+            } catch (RuntimeException e) {
+                // One agent's trouble must not keep the others' conversations from the queue.
+                LOG.warnf("could not expire %s: %s", presence.agent(), e.getMessage());
             }
-            boolean graceOver = presence.disconnectedAt() != null
-                    && now - presence.disconnectedAt().toEpochMilli() > config.disconnectGrace().toMillis();
-            boolean silent = presence.heartbeatAt() == null
-                    || now - presence.heartbeatAt().toEpochMilli() > config.heartbeatTimeout().toMillis();
-            if (!(graceOver || silent)) {
-                continue;
-            }
-            if (presence.status() != Presence.Status.OFFLINE && !store.markOffline(presence)) {
-                continue;
-            }
-            for (Conversation conversation : store.assignedTo(presence.agent())) {
-                Instant waitingSince = conversation.lastInboundAt() != null ? conversation.lastInboundAt()
-                        : conversation.stateSince();
-                if (store.release(conversation.id(), presence.agent(), Conversation.State.WAITING, waitingSince)) {
-                    LOG.infof("%s returned to the queue: %s was away longer than the grace period", conversation.id(),
-                            presence.agent());
-                    delivery.toAgent(presence.agent(), new Frames.Unassigned(conversation.id(), "expired"));
-                }
+        }
+    }
+
+    private void expireIfAbsent(Presence presence, long now) {
+        if (presence.status() == Presence.Status.OFFLINE && presence.load() <= 0) {
+            return;
+        }
+        boolean graceOver = presence.disconnectedAt() != null
+                && now - presence.disconnectedAt().toEpochMilli() > config.disconnectGrace().toMillis();
+        boolean silent = presence.heartbeatAt() == null
+                || now - presence.heartbeatAt().toEpochMilli() > config.heartbeatTimeout().toMillis();
+        if (!(graceOver || silent)) {
+            return;
+        }
+        if (presence.status() != Presence.Status.OFFLINE && !store.markOffline(presence)) {
+            return;
+        }
+        for (Conversation conversation : store.assignedTo(presence.agent())) {
+            Instant waitingSince = conversation.lastInboundAt() != null ? conversation.lastInboundAt()
+                    : conversation.stateSince();
+            if (store.release(conversation.id(), presence.agent(), Conversation.State.WAITING, waitingSince)) {
+                LOG.infof("%s returned to the queue: %s was away longer than the grace period", conversation.id(),
+                        presence.agent());
+                delivery.toAgent(presence.agent(), new Frames.Unassigned(conversation.id(), "expired"));
             }
         }
     }

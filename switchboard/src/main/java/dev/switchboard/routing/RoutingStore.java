@@ -127,16 +127,17 @@ public class RoutingStore {
      */
     @Timeout(5_000)
     public boolean markOffline(Presence seen) {
+        Map<String, String> names = new HashMap<>(Map.of("#presence", Presence.STATUS));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":offline", s(Presence.Status.OFFLINE.wire())));
         String condition = "#presence <> :offline";
         if (seen.heartbeatAt() != null) {
+            names.put("#hb", Presence.HEARTBEAT_AT);
             values.put(":hb", n(seen.heartbeatAt().toEpochMilli()));
             condition += " AND #hb = :hb";
         }
         return conditional(UpdateItemRequest.builder().tableName(agentsTable).key(agentKey(seen.agent()))
                 .updateExpression("SET #presence = :offline").conditionExpression(condition)
-                .expressionAttributeNames(Map.of("#presence", Presence.STATUS, "#hb", Presence.HEARTBEAT_AT))
-                .expressionAttributeValues(values).build());
+                .expressionAttributeNames(names).expressionAttributeValues(values).build());
     }
 
     /** Every agent's presence. The agents table stays small (one item per agent), so a scan is the simple read. */
