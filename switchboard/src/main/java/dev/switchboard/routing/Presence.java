@@ -50,17 +50,32 @@ public record Presence(String agent, Status status, int capacity, int load, Inst
     }
 
     static Presence from(Map<String, AttributeValue> item) {
-        String status = item.containsKey(STATUS) ? item.get(STATUS).s() : "offline";
-        return new Presence(item.get(AGENT).s(), Status.valueOf(status.toUpperCase()), number(item, CAPACITY),
+        return new Presence(item.get(AGENT).s(), status(item), number(item, CAPACITY),
                 number(item, LOAD), instant(item, HEARTBEAT_AT), instant(item, LAST_ASSIGNED_AT),
                 instant(item, DISCONNECTED_AT), item.containsKey(INSTANCE) ? item.get(INSTANCE).s() : null);
     }
 
+    /** An absent or unknown value is offline: one odd item must never stop routing for everyone. */
+    private static Status status(Map<String, AttributeValue> item) {
+        AttributeValue value = item.get(STATUS);
+        if (value == null || value.s() == null) {
+            return Status.OFFLINE;
+        }
+        for (Status status : Status.values()) {
+            if (status.wire().equals(value.s())) {
+                return status;
+            }
+        }
+        return Status.OFFLINE;
+    }
+
     private static int number(Map<String, AttributeValue> item, String name) {
-        return item.containsKey(name) ? Integer.parseInt(item.get(name).n()) : 0;
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? 0 : Integer.parseInt(value.n());
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {
-        return item.containsKey(name) ? Instant.ofEpochMilli(Long.parseLong(item.get(name).n())) : null;
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? null : Instant.ofEpochMilli(Long.parseLong(value.n()));
     }
 }
