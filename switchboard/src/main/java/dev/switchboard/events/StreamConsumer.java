@@ -188,7 +188,10 @@ public class StreamConsumer {
             running = scheduler;
             worker = thread;
         }
-        if (running != null) {
+        if (running != null && activeShards.get() == 0) {
+            // Nothing to hand over; a graceful shutdown would wait for an initialisation that may take seconds.
+            running.shutdown();
+        } else if (running != null) {
             try {
                 running.startGracefulShutdown().get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
