@@ -5,5 +5,6 @@ package dev.switchboard.events;
  * can be re-delivered after the last checkpoint) and should not throw.
  */
 public interface MessageChangeListener {
+
     void onMessageChange(MessageChange change);
 }

@@ -46,6 +46,12 @@ class ReadinessTest {
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(OwnDynamoDbResource.class));
         }
+
+        /** A KCL worker would only start against a DynamoDB Local that this test kills, and log about it. */
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("switchboard.events.enabled", "false");
+        }
     }
 
     public static class OwnDynamoDbResource implements QuarkusTestResourceLifecycleManager {
