@@ -50,9 +50,9 @@ public record Presence(String agent, Status status, int capacity, int load, Inst
     }
 
     static Presence from(Map<String, AttributeValue> item) {
-        return new Presence(item.get(AGENT).s(), status(item), number(item, CAPACITY),
-                number(item, LOAD), instant(item, HEARTBEAT_AT), instant(item, LAST_ASSIGNED_AT),
-                instant(item, DISCONNECTED_AT), item.containsKey(INSTANCE) ? item.get(INSTANCE).s() : null);
+        return new Presence(item.get(AGENT).s(), status(item), number(item, CAPACITY), number(item, LOAD),
+                instant(item, HEARTBEAT_AT), instant(item, LAST_ASSIGNED_AT), instant(item, DISCONNECTED_AT),
+                item.containsKey(INSTANCE) ? item.get(INSTANCE).s() : null);
     }
 
     /** An absent or unknown value is offline: one odd item must never stop routing for everyone. */

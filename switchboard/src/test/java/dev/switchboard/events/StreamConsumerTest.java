@@ -27,7 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import dev.switchboard.testing.History;
-import dev.switchboard.testing.LocalAwsResource;
+import dev.switchboard.testing.LocalServersResource;
 import dev.switchboard.testing.MediaServer;
 import dev.switchboard.testing.Webhooks;
 
@@ -37,7 +37,7 @@ import dev.switchboard.testing.Webhooks;
  * DynamoDB Local per run.
  */
 @QuarkusTest
-@WithTestResource(LocalAwsResource.class)
+@WithTestResource(LocalServersResource.class)
 @Order(Integer.MAX_VALUE)
 class StreamConsumerTest {
 

@@ -12,17 +12,16 @@ class PresenceTest {
 
     @Test
     void anAgentItemWithoutOrWithAnUnknownPresenceReadsAsOffline() {
-        assertEquals(Presence.Status.OFFLINE,
-                Presence.from(Map.of("agent", AttributeValue.fromS("ann"))).status());
+        assertEquals(Presence.Status.OFFLINE, Presence.from(Map.of("agent", AttributeValue.fromS("ann"))).status());
         assertEquals(Presence.Status.OFFLINE, Presence.from(Map.of("agent", AttributeValue.fromS("ann"), "presence",
                 AttributeValue.fromS("online"), "load", AttributeValue.fromS("not a number"))).status());
     }
 
     @Test
     void availableWithRoomReadsAsSuch() {
-        Presence presence = Presence.from(Map.of("agent", AttributeValue.fromS("ann"), "presence",
-                AttributeValue.fromS("available"), "capacity", AttributeValue.fromN("3"), "load",
-                AttributeValue.fromN("1")));
+        Presence presence = Presence
+                .from(Map.of("agent", AttributeValue.fromS("ann"), "presence", AttributeValue.fromS("available"),
+                        "capacity", AttributeValue.fromN("3"), "load", AttributeValue.fromN("1")));
         assertEquals(Presence.Status.AVAILABLE, presence.status());
         assertEquals(2, presence.free());
     }
