@@ -1,11 +1,9 @@
 package dev.switchboard.delivery;
 
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -16,12 +14,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
+import io.quarkus.runtime.StartupEvent;
 
 /**
- * Gets a frame to an agent whichever instance holds their connection. With Redis configured, frames go through one
- * pub/sub channel per agent, which the instance holding the agent's connection subscribes to; without Redis (a single
- * instance) they go straight to the local connection. Pub/sub forgets what nobody listened to, which is why every
- * (re)connect resyncs the agent from DynamoDB.
+ * Gets a frame to an agent whichever instance holds their connection. With Redis configured, a frame is published on
+ * the agent's channel ({@code switchboard:agent:<name>}); every instance listens to all agents' channels through one
+ * pattern subscription made at start-up, and passes a frame on only if it holds that agent's connection. One
+ * subscription per instance, made once, leaves nothing to race when agents connect and disconnect. Without Redis (a
+ * single instance) frames go straight to the local connection. Pub/sub forgets what nobody listened to, which is why
+ * every (re)connect resyncs the agent from DynamoDB.
  */
 @ApplicationScoped
 public class Delivery {
@@ -32,14 +33,23 @@ public class Delivery {
     private final LocalSockets sockets;
     private final ObjectMapper json;
     private final Optional<ReactivePubSubCommands<String>> pubsub;
-    private final Map<String, ReactivePubSubCommands.ReactiveRedisSubscriber> subscriptions = new ConcurrentHashMap<>();
 
     Delivery(LocalSockets sockets, ObjectMapper json, Instance<ReactiveRedisDataSource> redis,
-            @ConfigProperty(name = "switchboard.delivery.redis-url") Optional<String> redisHosts) {
+            @ConfigProperty(name = "switchboard.delivery.redis-url") Optional<String> redisUrl) {
         this.sockets = sockets;
         this.json = json;
-        this.pubsub = redisHosts.filter(hosts -> !hosts.isBlank()).map(hosts -> redis.get().pubsub(String.class));
+        this.pubsub = redisUrl.filter(url -> !url.isBlank()).map(url -> redis.get().pubsub(String.class));
         LOG.infof("agent delivery: %s", pubsub.isPresent() ? "Redis pub/sub" : "in process (single instance)");
+    }
+
+    void subscribe(@Observes StartupEvent start) {
+        // Not retried: a subscribe whose reply is lost may still be registered, and a second one would double
+        // every frame.
+        pubsub.ifPresent(commands -> commands
+                .subscribeToPattern(CHANNEL_PREFIX + "*",
+                        (channel, text) -> sockets.send(channel.substring(CHANNEL_PREFIX.length()), text))
+                .subscribe().with(subscribed -> LOG.infof("listening for agent frames on %s*", CHANNEL_PREFIX),
+                        failure -> LOG.errorf("could not subscribe to %s*: %s", CHANNEL_PREFIX, failure.getMessage())));
     }
 
     public void toAgent(String agent, Object frame) {
@@ -49,45 +59,16 @@ public class Delivery {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("frame not serializable: " + frame, e);
         }
-        if (pubsub.isPresent()) {
-            String channel = CHANNEL_PREFIX + agent;
+        if (pubsub.isEmpty()) {
+            sockets.send(agent, text);
+            return;
+        }
+        String channel = CHANNEL_PREFIX + agent;
+        pubsub.get().publish(channel, text).subscribe().with(published -> {
+        }, failure -> {
             // The agent may well be connected here: if Redis fails, a local delivery beats none.
-            pubsub.get().publish(channel, text).subscribe().with(published -> {
-            }, failure -> {
-                LOG.warnf("Redis publish to %s failed (%s); delivering locally only", channel, failure.getMessage());
-                sockets.send(agent, text);
-            });
-            return;
-        }
-        sockets.send(agent, text);
-    }
-
-    /** Called when this instance gets a connection of the agent; returns once the subscription is in place. */
-    public void listen(String agent) {
-        if (pubsub.isEmpty() || subscriptions.containsKey(agent)) {
-            return;
-        }
-        ReactivePubSubCommands.ReactiveRedisSubscriber subscriber = pubsub.get()
-                .subscribe(CHANNEL_PREFIX + agent, text -> sockets.send(agent, text)).await()
-                .atMost(java.time.Duration.ofSeconds(5));
-        if (subscriptions.putIfAbsent(agent, subscriber) != null) {
-            subscriber.unsubscribe().subscribe().with(done -> {
-            }, failure -> LOG.debugf("unsubscribe failed: %s", failure.getMessage()));
-        }
-    }
-
-    /** Called when this instance holds no more connections of the agent. */
-    public void forget(String agent) {
-        ReactivePubSubCommands.ReactiveRedisSubscriber subscriber = subscriptions.remove(agent);
-        if (subscriber != null) {
-            subscriber.unsubscribe().subscribe().with(done -> {
-            }, failure -> LOG.debugf("unsubscribe failed: %s", failure.getMessage()));
-        }
-    }
-
-    @PreDestroy
-    void close() {
-        subscriptions.keySet().forEach(this::forget);
-        subscriptions.clear();
+            LOG.warnf("Redis publish to %s failed (%s); delivering locally only", channel, failure.getMessage());
+            sockets.send(agent, text);
+        });
     }
 }

@@ -92,6 +92,10 @@ class MultiInstanceIT {
         env.put("SWITCHBOARD_DELIVERY_REDIS_URL", redis.url());
         env.put("SWITCHBOARD_TWILIO_API_BASE_URL", standIn.url());
         env.put("SWITCHBOARD_TWILIO_CALLBACK_BASE_URL", "http://localhost:" + port);
+        // The grace period is RoutingTest's subject; here an agent moving to the survivor must not race it on a
+        // loaded machine.
+        env.put("SWITCHBOARD_ROUTING_DISCONNECT_GRACE", "30s");
+        env.put("SWITCHBOARD_ROUTING_HEARTBEAT_TIMEOUT", "30s");
         ChildJvm jvm = ChildJvm.start(name, List.of("-Dquarkus.profile=test", "-Xmx384m", "-jar", JAR.toString()),
                 List.of(), env, LOGS, false);
         Switchboard instance = new Switchboard(name, jvm, port);

@@ -69,7 +69,6 @@ public class AgentCommands {
         }
         String agent = principal.agent();
         connection.userData().put(LocalSockets.AGENT, agent);
-        delivery.listen(agent);
         Presence presence = routing.connected(agent, instance.get(), config.defaultCapacity()).orElse(null);
         if (presence == null) {
             send(connection, new Frames.Error("unknown_agent", "no such agent"));
@@ -89,7 +88,6 @@ public class AgentCommands {
     void closed(String agent, WebSocketConnection connection) {
         limiters.remove(connection.id());
         if (sockets.of(agent).stream().noneMatch(other -> !other.id().equals(connection.id()))) {
-            delivery.forget(agent);
             routing.disconnected(agent, instance.get());
         }
     }
