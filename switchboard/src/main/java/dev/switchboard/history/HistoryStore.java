@@ -43,6 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import dev.switchboard.history.Conversation.State;
+import dev.switchboard.web.ApiException;
 
 /**
  * Conversation history in DynamoDB: one item per message, one summary item per conversation, one item per Twilio
@@ -100,9 +101,22 @@ public class HistoryStore {
                     throw cancelled;
                 }
                 LOG.debugf("conversation %s changed under us (attempt %d)", message.conversation(), attempt);
+                backOff(attempt);
             }
         }
-        throw new IllegalStateException("conversation " + message.conversation() + " kept changing; gave up");
+        // 503: Twilio delivers again later, and the MessageSid claim makes that safe.
+        throw new ApiException(503, "conversation " + message.conversation() + " is too busy just now; deliver again");
+    }
+
+    /** Writers that collided retry at different moments, or they collide again. */
+    private static void backOff(int attempt) {
+        long bound = Math.min(400, 10L << attempt);
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(bound / 2, bound));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while storing", e);
+        }
     }
 
     private static boolean failedCondition(List<CancellationReason> reasons, int index) {

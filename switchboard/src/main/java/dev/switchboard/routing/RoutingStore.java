@@ -178,15 +178,7 @@ public class RoutingStore {
                 .expressionAttributeValues(Map.of(":assigned", s(State.ASSIGNED.wire()), ":waiting",
                         s(State.WAITING.wire()), ":agent", s(agent), ":now", now))
                 .build();
-        Update fill = Update.builder().tableName(agentsTable).key(agentKey(agent))
-                .updateExpression("SET #lastAssigned = :now ADD #load :one")
-                .conditionExpression("#presence = :available AND #load < #capacity AND attribute_not_exists(#disc)")
-                .expressionAttributeNames(
-                        Map.of("#lastAssigned", Presence.LAST_ASSIGNED_AT, "#load", Presence.LOAD, "#presence",
-                                Presence.STATUS, "#capacity", Presence.CAPACITY, "#disc", Presence.DISCONNECTED_AT))
-                .expressionAttributeValues(
-                        Map.of(":now", now, ":one", n(1), ":available", s(Presence.Status.AVAILABLE.wire())))
-                .build();
+        Update fill = fill(agent, now);
         try {
             transact(TransactWriteItem.builder().update(take).build(),
                     TransactWriteItem.builder().update(fill).build());
@@ -241,15 +233,7 @@ public class RoutingStore {
                 .expressionAttributeValues(
                         Map.of(":assigned", s(State.ASSIGNED.wire()), ":from", s(from), ":to", s(to), ":now", now))
                 .build();
-        Update fill = Update.builder().tableName(agentsTable).key(agentKey(to))
-                .updateExpression("SET #lastAssigned = :now ADD #load :one")
-                .conditionExpression("#presence = :available AND #load < #capacity AND attribute_not_exists(#disc)")
-                .expressionAttributeNames(
-                        Map.of("#lastAssigned", Presence.LAST_ASSIGNED_AT, "#load", Presence.LOAD, "#presence",
-                                Presence.STATUS, "#capacity", Presence.CAPACITY, "#disc", Presence.DISCONNECTED_AT))
-                .expressionAttributeValues(
-                        Map.of(":now", now, ":one", n(1), ":available", s(Presence.Status.AVAILABLE.wire())))
-                .build();
+        Update fill = fill(to, now);
         try {
             transact(TransactWriteItem.builder().update(move).build(),
                     TransactWriteItem.builder().update(loadChange(from, -1)).build(),
@@ -281,6 +265,19 @@ public class RoutingStore {
 
     private List<Conversation> query(QueryRequest request) {
         return dynamo.query(request).items().stream().map(Conversation::from).toList();
+    }
+
+    /** Gives an agent one more conversation, provided they are available, connected and have room. */
+    private Update fill(String agent, AttributeValue now) {
+        return Update.builder().tableName(agentsTable).key(agentKey(agent))
+                .updateExpression("SET #lastAssigned = :now ADD #load :one")
+                .conditionExpression("#presence = :available AND #load < #capacity AND attribute_not_exists(#disc)")
+                .expressionAttributeNames(
+                        Map.of("#lastAssigned", Presence.LAST_ASSIGNED_AT, "#load", Presence.LOAD, "#presence",
+                                Presence.STATUS, "#capacity", Presence.CAPACITY, "#disc", Presence.DISCONNECTED_AT))
+                .expressionAttributeValues(
+                        Map.of(":now", now, ":one", n(1), ":available", s(Presence.Status.AVAILABLE.wire())))
+                .build();
     }
 
     private Update loadChange(String agent, int delta) {
