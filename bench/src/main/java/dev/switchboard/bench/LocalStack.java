@@ -101,7 +101,8 @@ final class LocalStack implements AutoCloseable {
         System.out.printf("stopped the stack in %d ms%n", Duration.ofNanos(System.nanoTime() - began).toMillis());
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a folder tree, keeping files' times (the app's build time is printed from them). */
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
                 Path destination = to.resolve(from.relativize(path).toString());
@@ -115,7 +116,8 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static void delete(Path dir) {
+    /** Deletes a folder tree, only reporting what could not be removed. */
+    static void delete(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> {
                 try {
