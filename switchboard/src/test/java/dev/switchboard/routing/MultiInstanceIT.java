@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.local.ChildJvm;
+import dev.switchboard.local.DynamoDbLocal;
 import dev.switchboard.local.LocalAws;
 import dev.switchboard.local.RedisServer;
 import dev.switchboard.local.TwilioSignature;
@@ -48,6 +49,11 @@ class MultiInstanceIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static LocalAws aws;
+    /**
+     * A DynamoDB Local of its own: earlier packaged-app tests in this JVM leave conversations waiting (older, so
+     * rightly served first) and KCL leases and worker records behind on the shared one.
+     */
+    private static DynamoDbLocal dynamo;
     private static TwilioStandIn standIn;
     private static RedisServer redis;
     private static Switchboard one;
@@ -62,6 +68,7 @@ class MultiInstanceIT {
     @BeforeAll
     static void startEverything() {
         aws = LocalAws.shared(LOGS);
+        dynamo = DynamoDbLocal.start(ChildJvm.freePort(), java.util.Optional.empty(), LOGS);
         standIn = TwilioStandIn.start(TwilioStandIn.Config.forTests());
         redis = RedisServer.start(ChildJvm.freePort(), LOGS);
         one = start("switchboard-one");
@@ -81,13 +88,16 @@ class MultiInstanceIT {
         if (redis != null) {
             redis.close();
         }
+        if (dynamo != null) {
+            dynamo.close();
+        }
     }
 
     private static Switchboard start(String name) {
         int port = ChildJvm.freePort();
         Map<String, String> env = new HashMap<>(TestKeys.env());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", aws.dynamo().endpoint());
+        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
         env.put("QUARKUS_S3_ENDPOINT_OVERRIDE", aws.s3().endpoint());
         env.put("SWITCHBOARD_DELIVERY_REDIS_URL", redis.url());
         env.put("SWITCHBOARD_TWILIO_API_BASE_URL", standIn.url());
@@ -134,14 +144,16 @@ class MultiInstanceIT {
             customers.add(customer);
             assertEquals(200, postSms(i % 2 == 0 ? one : two, customer, "hello " + i));
         }
-        awaitTrue(() -> assignedCustomers(a, b).size() == 10, Duration.ofSeconds(150));
-        assertEquals(10, a.frames("assigned").size() + b.frames("assigned").size(), "each assigned exactly once");
+        awaitTrue(() -> assignedCustomers(a, b).containsAll(customers), Duration.ofSeconds(150));
+        RoutingTest.sleep(1000);
+        assertEquals(10, List.of(a, b).stream().flatMap(c -> c.frames("assigned").stream())
+                .filter(f -> customers.contains(f.get("customer"))).count(), "each assigned exactly once");
 
         // A second message from each: each reaches its agent once, whichever instance took the webhook.
         for (int i = 0; i < 10; i++) {
             assertEquals(200, postSms(i % 2 == 0 ? two : one, customers.get(i), "again " + i));
         }
-        awaitTrue(() -> updates(a, b, "again ") == 10, Duration.ofSeconds(30));
+        awaitTrue(() -> updates(a, b, "again ") >= 10, Duration.ofSeconds(30));
         RoutingTest.sleep(1000);
         assertEquals(10, updates(a, b, "again "), "no message handled twice");
         assertEquals(20, inserts(one) + inserts(two), "every write handled by exactly one instance");
