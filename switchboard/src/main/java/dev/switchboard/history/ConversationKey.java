@@ -1,5 +1,7 @@
 package dev.switchboard.history;
 
+import java.util.regex.Pattern;
+
 /**
  * Identifies a conversation: the business number and the customer's number. Its {@link #id()} is the partition key of
  * the conversation's messages.
@@ -7,6 +9,12 @@ package dev.switchboard.history;
 public record ConversationKey(String business, String customer) {
 
     private static final String SEPARATOR = "#";
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+
+    /** Whether the text is a phone number in E.164 form, such as {@code +15551234567}. */
+    public static boolean isPhoneNumber(String text) {
+        return text != null && E164.matcher(text).matches();
+    }
 
     public String id() {
         return business + SEPARATOR + customer;

@@ -1,7 +1,9 @@
 package dev.switchboard.history;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,8 +19,6 @@ import dev.switchboard.web.ApiException;
 /** Reads conversations and history for clients, checking what they ask for. */
 @ApplicationScoped
 public class HistoryService {
-
-    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
 
     private final HistoryStore store;
     private final MediaStore media;
@@ -49,7 +49,7 @@ public class HistoryService {
     }
 
     public MessagePage messages(String customer, Integer limit, String before) {
-        if (customer == null || !E164.matcher(customer).matches()) {
+        if (!ConversationKey.isPhoneNumber(customer)) {
             throw ApiException.badRequest("customer must be an E.164 number like +15551234567");
         }
         if (before != null && !MessageIds.isId(before)) {
@@ -78,10 +78,10 @@ public class HistoryService {
     }
 
     /** The newest messages of a conversation, oldest first, as an agent's timeline starts. */
-    public java.util.List<MessageView> recent(String conversation, int count) {
-        java.util.List<MessageView> views = new java.util.ArrayList<>(
+    public List<MessageView> recent(String conversation, int count) {
+        List<MessageView> views = new ArrayList<>(
                 store.messages(conversation, count, Optional.empty()).items().stream().map(this::view).toList());
-        java.util.Collections.reverse(views);
+        Collections.reverse(views);
         return views;
     }
 

@@ -452,22 +452,20 @@ public class HistoryStore {
     @Timeout(10_000)
     @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = SdkClientException.class)
     public Advance advanceBySid(String sid, MessageStatus status, Integer errorCode, String errorMessage) {
-        Map<String, AttributeValue> ref = dynamo.getItem(GetItemRequest.builder().tableName(config.sidsTable())
-                .key(Map.of(SID, Attributes.s(sid))).consistentRead(true).build()).item();
-        if (ref == null || ref.isEmpty()) {
-            return Advance.UNKNOWN;
-        }
-        return advance(Attributes.string(ref, Message.CONVERSATION), Attributes.string(ref, Message.ID), status,
-                errorCode, errorMessage);
+        return sidRef(sid).map(ref -> advance(Attributes.string(ref, Message.CONVERSATION),
+                Attributes.string(ref, Message.ID), status, errorCode, errorMessage)).orElse(Advance.UNKNOWN);
     }
 
     /** The conversation a Twilio MessageSid belongs to, if it is ours. */
     @Timeout(10_000)
     public Optional<String> conversationOfSid(String sid) {
+        return sidRef(sid).map(ref -> Attributes.string(ref, Message.CONVERSATION));
+    }
+
+    private Optional<Map<String, AttributeValue>> sidRef(String sid) {
         Map<String, AttributeValue> ref = dynamo.getItem(GetItemRequest.builder().tableName(config.sidsTable())
                 .key(Map.of(SID, Attributes.s(sid))).consistentRead(true).build()).item();
-        return ref == null || ref.isEmpty() ? Optional.empty()
-                : Optional.of(Attributes.string(ref, Message.CONVERSATION));
+        return ref == null || ref.isEmpty() ? Optional.empty() : Optional.of(ref);
     }
 
     private Advance advance(String conversation, String id, MessageStatus status, Integer errorCode,

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.switchboard.history.ConversationKey;
 import dev.switchboard.web.ApiException;
 
 /**
@@ -34,7 +35,6 @@ public record InboundSms(String messageSid, String from, String to, String body,
     }
 
     static final int MAX_MEDIA = 10;
-    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
     private static final Pattern SID = Pattern.compile("[A-Za-z0-9]{2,64}");
     private static final List<String> KEPT = List.of("FromCity", "FromState", "FromZip", "FromCountry", "NumSegments",
             "MessagingServiceSid");
@@ -86,7 +86,7 @@ public record InboundSms(String messageSid, String from, String to, String body,
         if (value == null || value.isBlank()) {
             throw ApiException.badRequest(name + " is missing");
         }
-        if (!E164.matcher(value).matches()) {
+        if (!ConversationKey.isPhoneNumber(value)) {
             throw ApiException.badRequest(name + " is not an E.164 number like +15551234567");
         }
         return value;

@@ -103,9 +103,13 @@ public class Router {
 
     /** Sends the agent a conversation with its history, as after an assignment or a reconnect. */
     public void sendAssigned(String conversation, String agent) {
-        history.conversation(conversation)
-                .ifPresent(current -> delivery.toAgent(agent, new Frames.Assigned(ConversationView.of(current),
-                        views.recent(conversation, config.historyOnAssign()))));
+        history.conversation(conversation).ifPresent(current -> sendAssigned(current, agent));
+    }
+
+    /** As {@link #sendAssigned(String, String)}, for a conversation just read. */
+    public void sendAssigned(Conversation current, String agent) {
+        delivery.toAgent(agent, new Frames.Assigned(ConversationView.of(current),
+                views.recent(current.id(), config.historyOnAssign())));
     }
 
     /** Available agents with room whose connection is vouched for. */

@@ -76,7 +76,7 @@ public class AgentCommands {
             return;
         }
         for (Conversation conversation : routing.assignedTo(agent)) {
-            router.sendAssigned(conversation.id(), agent);
+            router.sendAssigned(conversation, agent);
         }
         send(connection,
                 new Frames.PresenceFrame(agent, presence.status().wire(), presence.capacity(), presence.load()));
