@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildJvm implements AutoCloseable {
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static volatile boolean ownSessions;
+
     private final String name;
     private final Process process;
     private final Path log;
@@ -48,6 +51,10 @@ public final class ChildJvm implements AutoCloseable {
     public static ChildJvm start(String name, List<String> jvmArgs, List<String> args, Map<String, String> env,
             Path logDir, boolean echo) {
         List<String> command = new ArrayList<>();
+        if (ownSessions && Files.isExecutable(SETSID)) {
+            // Not a process group leader, so setsid calls setsid(2) and execs java: the pid stays the JVM's.
+            command.add(SETSID.toString());
+        }
         command.add(javaBinary());
         command.addAll(jvmArgs);
         command.addAll(args);
@@ -61,6 +68,24 @@ public final class ChildJvm implements AutoCloseable {
             return new ChildJvm(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name + ": " + command, e);
+        }
+    }
+
+    /**
+     * From now on, starts children in sessions of their own, out of the terminal's process group: a Ctrl-C then reaches
+     * only this JVM, which can stop them in order (applications before the databases they use), instead of all of them
+     * at once. The local run's choice; tests keep the default.
+     */
+    public static void startInOwnSessions() {
+        ownSessions = true;
+    }
+
+    /** Takes the process off this JVM's exit hooks: whoever calls this stops it, at exit too. */
+    public void removeExitHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
         }
     }
 

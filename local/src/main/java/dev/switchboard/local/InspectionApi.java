@@ -24,10 +24,12 @@ final class InspectionApi implements HttpHandler {
     private final MediaLibrary media;
     private final Map<String, NumberSet> numberSets;
     private final String baseUrl;
+    private final DevPhone phone;
 
-    InspectionApi(MessageStore store, MediaLibrary media, List<NumberSet> numberSets, String baseUrl) {
+    InspectionApi(MessageStore store, MediaLibrary media, List<NumberSet> numberSets, String baseUrl, DevPhone phone) {
         this.store = store;
         this.media = media;
+        this.phone = phone;
         this.numberSets = numberSets.stream().collect(Collectors.toUnmodifiableMap(NumberSet::name, set -> set));
         this.baseUrl = baseUrl;
     }
@@ -54,6 +56,8 @@ final class InspectionApi implements HttpHandler {
 
         if (collection.equals("messages")) {
             messages(exchange, method, item);
+        } else if (collection.equals("phone")) {
+            phone.handle(exchange, method, item);
         } else if (collection.equals("media")) {
             media(exchange, method, item);
         } else if (numberSets.containsKey(collection)) {

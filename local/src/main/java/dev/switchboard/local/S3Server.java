@@ -84,6 +84,10 @@ public final class S3Server implements AutoCloseable {
         return port;
     }
 
+    public ChildJvm process() {
+        return jvm;
+    }
+
     @Override
     public void close() {
         jvm.close();

@@ -46,7 +46,11 @@ final class StandInHttp {
 
     /** Decodes an {@code application/x-www-form-urlencoded} body; a name may repeat (Twilio's {@code MediaUrl}). */
     static Map<String, List<String>> form(HttpExchange exchange, int maxBytes) throws IOException, Refusal {
-        String body = new String(body(exchange, maxBytes), StandardCharsets.UTF_8);
+        return decodeForm(new String(body(exchange, maxBytes), StandardCharsets.UTF_8));
+    }
+
+    /** Decodes a form body already read. */
+    static Map<String, List<String>> decodeForm(String body) throws Refusal {
         try {
             return decode(body, false);
         } catch (IllegalArgumentException e) {

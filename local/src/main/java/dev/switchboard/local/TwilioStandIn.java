@@ -6,6 +6,8 @@ import java.lang.System.Logger.Level;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -52,6 +54,17 @@ import com.sun.net.httpserver.HttpServer;
  * <li>{@code GET /_standin/media} lists media; {@code PUT /_standin/media/{name}} adds one (body and
  * {@code Content-Type}).</li>
  * </ul>
+ *
+ * <h2>Dev phone (no credentials)</h2>
+ * <ul>
+ * <li>{@code GET /phone}: a page where a person plays a customer texting the business number.</li>
+ * <li>{@code POST /_standin/phone/send}: a text from a customer (JSON, multipart or form: {@code from}, {@code body},
+ * {@code to}, {@code media}), posted to the switchboard as Twilio's signed inbound-message webhook; answers the
+ * {@code messageSid} and the switchboard's HTTP status.</li>
+ * <li>{@code GET /_standin/phone/thread?number=+1555...}: what that number sent and was sent, oldest first, with
+ * statuses; {@code GET /_standin/phone/media/{name}}: a file's bytes for the page; {@code GET /_standin/phone}: the
+ * phone's settings.</li>
+ * </ul>
  */
 public final class TwilioStandIn implements AutoCloseable {
 
@@ -88,10 +101,13 @@ public final class TwilioStandIn implements AutoCloseable {
      *            threads answering HTTP requests
      * @param callbackThreads
      *            threads moving messages along and posting their callbacks
+     * @param phone
+     *            the dev phone's settings: where a customer's texts go
      */
     public record Config(String bindAddress, int port, String accountSid, String authToken, Duration statusDelay,
             int callbackRetries, Duration retryBackoff, Duration callbackTimeout, Set<String> failingNumbers,
-            Set<String> undeliverableNumbers, Set<String> optedOutNumbers, int threads, int callbackThreads) {
+            Set<String> undeliverableNumbers, Set<String> optedOutNumbers, int threads, int callbackThreads,
+            Phone phone) {
 
         public Config {
             require(bindAddress != null && !bindAddress.isBlank(), "bindAddress is required");
@@ -103,6 +119,7 @@ public final class TwilioStandIn implements AutoCloseable {
             require(!retryBackoff.isNegative(), "retryBackoff must not be negative");
             require(callbackTimeout.toMillis() > 0, "callbackTimeout must be positive");
             require(threads > 0 && callbackThreads > 0, "thread counts must be positive");
+            require(phone != null, "phone is required");
             failingNumbers = Set.copyOf(failingNumbers);
             undeliverableNumbers = Set.copyOf(undeliverableNumbers);
             optedOutNumbers = Set.copyOf(optedOutNumbers);
@@ -112,7 +129,7 @@ public final class TwilioStandIn implements AutoCloseable {
         public static Config defaults() {
             return new Config("127.0.0.1", DEFAULT_PORT, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN,
                     Duration.ofMillis(100), 2, Duration.ofMillis(200), Duration.ofSeconds(15), Set.of(), Set.of(),
-                    Set.of(), 4, 2);
+                    Set.of(), 4, 2, Phone.defaults());
         }
 
         /** A free port and short delays, so a test's messages settle in well under a second. */
@@ -126,7 +143,7 @@ public final class TwilioStandIn implements AutoCloseable {
          * {@code TWILIO_STANDIN_BIND_ADDRESS}, {@code SWITCHBOARD_TWILIO_ACCOUNT_SID},
          * {@code SWITCHBOARD_TWILIO_AUTH_TOKEN}, {@code TWILIO_STANDIN_STATUS_DELAY_MS}, and number lists (comma or
          * space separated) {@code TWILIO_STANDIN_FAILING_NUMBERS}, {@code TWILIO_STANDIN_UNDELIVERABLE_NUMBERS},
-         * {@code TWILIO_STANDIN_OPTED_OUT_NUMBERS}.
+         * {@code TWILIO_STANDIN_OPTED_OUT_NUMBERS}; the dev phone's as {@link Phone#fromEnv}.
          */
         public static Config fromEnv(Map<String, String> env) {
             Config config = defaults();
@@ -146,6 +163,7 @@ public final class TwilioStandIn implements AutoCloseable {
             if (delay != null) {
                 config = config.withStatusDelay(Duration.ofMillis(parseInt("TWILIO_STANDIN_STATUS_DELAY_MS", delay)));
             }
+            config = config.withPhone(Phone.fromEnv(env));
             return config.withFailingNumbers(numbers(env, "TWILIO_STANDIN_FAILING_NUMBERS"))
                     .withUndeliverableNumbers(numbers(env, "TWILIO_STANDIN_UNDELIVERABLE_NUMBERS"))
                     .withOptedOutNumbers(numbers(env, "TWILIO_STANDIN_OPTED_OUT_NUMBERS"));
@@ -153,70 +171,79 @@ public final class TwilioStandIn implements AutoCloseable {
 
         public Config withBindAddress(String newBindAddress) {
             return new Config(newBindAddress, port, accountSid, authToken, statusDelay, callbackRetries, retryBackoff,
-                    callbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, threads, callbackThreads);
+                    callbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, threads, callbackThreads,
+                    phone);
         }
 
         public Config withPort(int newPort) {
             return new Config(bindAddress, newPort, accountSid, authToken, statusDelay, callbackRetries, retryBackoff,
-                    callbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, threads, callbackThreads);
+                    callbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, threads, callbackThreads,
+                    phone);
         }
 
         public Config withCredentials(String newAccountSid, String newAuthToken) {
             return new Config(bindAddress, port, newAccountSid, newAuthToken, statusDelay, callbackRetries,
                     retryBackoff, callbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, threads,
-                    callbackThreads);
+                    callbackThreads, phone);
         }
 
         public Config withStatusDelay(Duration newStatusDelay) {
             return new Config(bindAddress, port, accountSid, authToken, newStatusDelay, callbackRetries, retryBackoff,
-                    callbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, threads, callbackThreads);
+                    callbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, threads, callbackThreads,
+                    phone);
         }
 
         public Config withCallbackRetries(int newCallbackRetries, Duration newRetryBackoff) {
             return new Config(bindAddress, port, accountSid, authToken, statusDelay, newCallbackRetries,
                     newRetryBackoff, callbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, threads,
-                    callbackThreads);
+                    callbackThreads, phone);
         }
 
         public Config withCallbackTimeout(Duration newCallbackTimeout) {
             return new Config(bindAddress, port, accountSid, authToken, statusDelay, callbackRetries, retryBackoff,
-                    newCallbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, threads,
-                    callbackThreads);
+                    newCallbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, threads, callbackThreads,
+                    phone);
         }
 
         public Config withFailingNumbers(Set<String> numbers) {
             return new Config(bindAddress, port, accountSid, authToken, statusDelay, callbackRetries, retryBackoff,
-                    callbackTimeout, numbers, undeliverableNumbers, optedOutNumbers, threads, callbackThreads);
+                    callbackTimeout, numbers, undeliverableNumbers, optedOutNumbers, threads, callbackThreads, phone);
         }
 
         public Config withUndeliverableNumbers(Set<String> numbers) {
             return new Config(bindAddress, port, accountSid, authToken, statusDelay, callbackRetries, retryBackoff,
-                    callbackTimeout, failingNumbers, numbers, optedOutNumbers, threads, callbackThreads);
+                    callbackTimeout, failingNumbers, numbers, optedOutNumbers, threads, callbackThreads, phone);
         }
 
         public Config withOptedOutNumbers(Set<String> numbers) {
             return new Config(bindAddress, port, accountSid, authToken, statusDelay, callbackRetries, retryBackoff,
-                    callbackTimeout, failingNumbers, undeliverableNumbers, numbers, threads, callbackThreads);
+                    callbackTimeout, failingNumbers, undeliverableNumbers, numbers, threads, callbackThreads, phone);
         }
 
         public Config withThreads(int newThreads, int newCallbackThreads) {
             return new Config(bindAddress, port, accountSid, authToken, statusDelay, callbackRetries, retryBackoff,
                     callbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, newThreads,
-                    newCallbackThreads);
+                    newCallbackThreads, phone);
         }
 
-        private static void require(boolean condition, String message) {
+        public Config withPhone(Phone newPhone) {
+            return new Config(bindAddress, port, accountSid, authToken, statusDelay, callbackRetries, retryBackoff,
+                    callbackTimeout, failingNumbers, undeliverableNumbers, optedOutNumbers, threads, callbackThreads,
+                    newPhone);
+        }
+
+        static void require(boolean condition, String message) {
             if (!condition) {
                 throw new IllegalArgumentException(message);
             }
         }
 
-        private static String value(Map<String, String> env, String name) {
+        static String value(Map<String, String> env, String name) {
             String value = env.get(name);
             return value == null || value.isBlank() ? null : value.strip();
         }
 
-        private static int parseInt(String name, String value) {
+        static int parseInt(String name, String value) {
             try {
                 return Integer.parseInt(value);
             } catch (NumberFormatException e) {
@@ -231,6 +258,86 @@ public final class TwilioStandIn implements AutoCloseable {
         }
     }
 
+    /**
+     * The dev phone at {@code /phone}, where a person plays a customer: what its texts are posted to and how.
+     *
+     * @param webhookUrl
+     *            the switchboard's inbound-message webhook; the signature covers this URL exactly, as Twilio's covers
+     *            the URL configured on the number, so it must be the URL the switchboard sees itself called at
+     * @param businessNumber
+     *            the number the customer texts ({@code To})
+     * @param messagingServiceSid
+     *            sent as {@code MessagingServiceSid} when set, as Twilio does for a number in a Messaging Service; null
+     *            for none
+     * @param maxUploadBytes
+     *            cap on the attachments of one text together (413 above); Twilio's cap on an MMS is 5 MB
+     */
+    public record Phone(String webhookUrl, String businessNumber, String messagingServiceSid, int maxUploadBytes) {
+
+        public static final String DEFAULT_WEBHOOK_URL = "http://localhost:8080/twilio/messages";
+        public static final String DEFAULT_BUSINESS_NUMBER = "+15550000000";
+
+        public Phone {
+            Config.require(isHttpUrl(webhookUrl), "the dev phone's webhook URL must be an http(s) URL: " + webhookUrl);
+            Config.require(businessNumber != null && MessagesApi.E164.matcher(businessNumber).matches(),
+                    "the business number must be E.164, like +15550000000: " + businessNumber);
+            Config.require(messagingServiceSid == null || messagingServiceSid.matches("MG[0-9a-f]{32}"),
+                    "a Messaging Service SID is MG and 32 hex digits: " + messagingServiceSid);
+            Config.require(maxUploadBytes > 0 && maxUploadBytes <= MediaLibrary.MAX_BYTES,
+                    "the dev phone's upload cap must be 1.." + MediaLibrary.MAX_BYTES + " bytes (Twilio's MMS cap)");
+        }
+
+        /** Posts to a switchboard on port 8080, texts {@code +15550000000}, takes up to 5 MB of pictures per text. */
+        public static Phone defaults() {
+            return new Phone(DEFAULT_WEBHOOK_URL, DEFAULT_BUSINESS_NUMBER, null, MediaLibrary.MAX_BYTES);
+        }
+
+        /**
+         * {@link #defaults()} changed by {@code TWILIO_STANDIN_WEBHOOK_URL}, {@code SWITCHBOARD_TWILIO_BUSINESS_NUMBER}
+         * (the switchboard's own variable, so one setting serves both), {@code TWILIO_STANDIN_MESSAGING_SERVICE_SID}
+         * and {@code TWILIO_STANDIN_PHONE_MAX_UPLOAD_BYTES}.
+         */
+        public static Phone fromEnv(Map<String, String> env) {
+            Phone phone = defaults();
+            String url = Config.value(env, "TWILIO_STANDIN_WEBHOOK_URL");
+            String business = Config.value(env, "SWITCHBOARD_TWILIO_BUSINESS_NUMBER");
+            String service = Config.value(env, "TWILIO_STANDIN_MESSAGING_SERVICE_SID");
+            String cap = Config.value(env, "TWILIO_STANDIN_PHONE_MAX_UPLOAD_BYTES");
+            return new Phone(url == null ? phone.webhookUrl() : url,
+                    business == null ? phone.businessNumber() : business, service, cap == null ? phone.maxUploadBytes()
+                            : Config.parseInt("TWILIO_STANDIN_PHONE_MAX_UPLOAD_BYTES", cap));
+        }
+
+        public Phone withWebhookUrl(String newWebhookUrl) {
+            return new Phone(newWebhookUrl, businessNumber, messagingServiceSid, maxUploadBytes);
+        }
+
+        public Phone withBusinessNumber(String newBusinessNumber) {
+            return new Phone(webhookUrl, newBusinessNumber, messagingServiceSid, maxUploadBytes);
+        }
+
+        public Phone withMessagingServiceSid(String newMessagingServiceSid) {
+            return new Phone(webhookUrl, businessNumber, newMessagingServiceSid, maxUploadBytes);
+        }
+
+        public Phone withMaxUploadBytes(int newMaxUploadBytes) {
+            return new Phone(webhookUrl, businessNumber, messagingServiceSid, newMaxUploadBytes);
+        }
+
+        private static boolean isHttpUrl(String url) {
+            if (url == null) {
+                return false;
+            }
+            try {
+                URI uri = new URI(url);
+                return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                        && uri.getFragment() == null;
+            } catch (URISyntaxException e) {
+                return false;
+            }
+        }
+    }
+
     private final Config config;
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
@@ -240,12 +347,13 @@ public final class TwilioStandIn implements AutoCloseable {
     private final NumberSet optedOut;
     private final NumberSet failing;
     private final NumberSet undeliverable;
+    private final DevPhone phone;
     private final String url;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private TwilioStandIn(Config config, HttpServer server, ThreadPoolExecutor executor, MessageStore store,
             MediaLibrary media, StatusCallbacks callbacks, NumberSet optedOut, NumberSet failing,
-            NumberSet undeliverable) {
+            NumberSet undeliverable, DevPhone phone, String url) {
         this.config = config;
         this.server = server;
         this.executor = executor;
@@ -255,7 +363,8 @@ public final class TwilioStandIn implements AutoCloseable {
         this.optedOut = optedOut;
         this.failing = failing;
         this.undeliverable = undeliverable;
-        this.url = "http://" + host(server.getAddress()) + ":" + server.getAddress().getPort();
+        this.phone = phone;
+        this.url = url;
     }
 
     public static TwilioStandIn start(Config config) {
@@ -279,14 +388,17 @@ public final class TwilioStandIn implements AutoCloseable {
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(256), StatusCallbacks.daemon(threadPrefix + "-http"),
                 new ThreadPoolExecutor.CallerRunsPolicy());
         StatusCallbacks callbacks = new StatusCallbacks(config, store, failing, undeliverable, threadPrefix);
+        String url = "http://" + host(server.getAddress()) + ":" + server.getAddress().getPort();
+        DevPhone phone = new DevPhone(config, store, media, url, threadPrefix);
         TwilioStandIn standIn = new TwilioStandIn(config, server, executor, store, media, callbacks, optedOut, failing,
-                undeliverable);
+                undeliverable, phone, url);
         server.setExecutor(executor);
         server.createContext("/2010-04-01/", guarded(new MessagesApi(config, store, callbacks, media, optedOut), true));
         server.createContext("/media/", guarded(media::serveMedia, true));
         server.createContext("/media-content/", guarded(media::serveContent, false));
         server.createContext("/_standin/", guarded(
-                new InspectionApi(store, media, List.of(optedOut, failing, undeliverable), standIn.url), false));
+                new InspectionApi(store, media, List.of(optedOut, failing, undeliverable), standIn.url, phone), false));
+        server.createContext("/phone", guarded(phone::servePage, false));
         server.createContext("/", guarded(TwilioStandIn::index, false));
         server.start();
         return standIn;
@@ -301,7 +413,10 @@ public final class TwilioStandIn implements AutoCloseable {
                 Twilio stand-in for Switchboard.
                   POST /2010-04-01/Accounts/{AccountSid}/Messages.json   send a message (HTTP Basic auth)
                   GET  /_standin/messages[?to=+1555...]                  what was sent
-                  GET  /_standin/media                                   media for MMS""");
+                  GET  /_standin/media                                   media for MMS
+                  GET  /phone                                            the dev phone: text as a customer
+                  POST /_standin/phone/send                              the same from a script
+                  GET  /_standin/phone/thread?number=+1555...            a customer's texts and replies""");
     }
 
     /** A handler that answers 500 rather than dropping the connection when it fails. */
@@ -451,6 +566,7 @@ public final class TwilioStandIn implements AutoCloseable {
         }
         server.stop(0);
         callbacks.close();
+        phone.close();
         executor.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -486,7 +602,9 @@ public final class TwilioStandIn implements AutoCloseable {
                 + "  account           " + config.accountSid() + " / auth token " + config.authToken() + "\n" //
                 + "  send messages     POST " + url + "/2010-04-01/Accounts/" + config.accountSid() + "/Messages.json\n" //
                 + "  sent messages     GET " + url + "/_standin/messages\n" //
-                + "  sample media      " + mediaUrl("sample.png") + " (needs the account's credentials)";
+                + "  sample media      " + mediaUrl("sample.png") + " (needs the account's credentials)\n" //
+                + "  dev phone         " + url + "/phone, texts " + config.phone().businessNumber() + " at "
+                + config.phone().webhookUrl();
     }
 
     /**

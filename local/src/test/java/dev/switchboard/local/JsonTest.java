@@ -48,4 +48,28 @@ class JsonTest {
         assertThrows(IllegalArgumentException.class, () -> Json.write(1.5));
         assertThrows(IllegalArgumentException.class, () -> Json.write(Arrays.asList(new Object())));
     }
+
+    @Test
+    void readsWhatItWritesAndWhatBrowsersSend() {
+        String text = "h\u00e9llo \"there\"\n\u2028 <b>&</b> \ud83d\ude00";
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("from", "+15551234567");
+        map.put("body", text);
+        map.put("media", List.of("sample.png"));
+        map.put("n", null);
+        map.put("ok", true);
+        map.put("count", 3L);
+
+        assertEquals(map, Json.read(Json.write(map)));
+        assertEquals(Map.of("a", List.of(1L, -2.5, 1e3), "b", "\u00e9/"),
+                Json.read(" { \"a\" : [1, -2.5, 1e3], \"b\": \"\\u00e9\\/\" } "));
+    }
+
+    @Test
+    void refusesWhatIsNotJson() {
+        for (String bad : List.of("", "{", "{\"a\":1,}", "[1 2]", "{\"a\":1}x", "'a'", "\"\\x\"", "\"\\u+123\"",
+                "{\"a\":1,\"a\":2}", "01", "\"tab\there\"", "[".repeat(100) + "]".repeat(100))) {
+            assertThrows(IllegalArgumentException.class, () -> Json.read(bad), bad);
+        }
+    }
 }

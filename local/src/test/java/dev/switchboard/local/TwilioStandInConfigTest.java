@@ -23,6 +23,30 @@ class TwilioStandInConfigTest {
         assertEquals("local-dev-token", config.authToken());
         assertEquals(Duration.ofMillis(100), config.statusDelay());
         assertEquals(Set.of(), config.failingNumbers());
+        assertEquals("http://localhost:8080/twilio/messages", config.phone().webhookUrl());
+        assertEquals("+15550000000", config.phone().businessNumber());
+        assertEquals(null, config.phone().messagingServiceSid());
+        assertEquals(5 * 1024 * 1024, config.phone().maxUploadBytes());
+    }
+
+    @Test
+    void theDevPhoneIsSetByItsOwnVariablesAndTheSwitchboardsBusinessNumber() {
+        Config config = Config.fromEnv(Map.of("TWILIO_STANDIN_WEBHOOK_URL", "http://localhost:9080/twilio/messages",
+                "SWITCHBOARD_TWILIO_BUSINESS_NUMBER", "+15557770000", "TWILIO_STANDIN_MESSAGING_SERVICE_SID",
+                "MG" + "0".repeat(32), "TWILIO_STANDIN_PHONE_MAX_UPLOAD_BYTES", "1024"));
+
+        assertEquals("http://localhost:9080/twilio/messages", config.phone().webhookUrl());
+        assertEquals("+15557770000", config.phone().businessNumber());
+        assertEquals("MG" + "0".repeat(32), config.phone().messagingServiceSid());
+        assertEquals(1024, config.phone().maxUploadBytes());
+        assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("TWILIO_STANDIN_WEBHOOK_URL", "localhost:8080/twilio/messages")));
+        assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("SWITCHBOARD_TWILIO_BUSINESS_NUMBER", "5550000000")));
+        assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("TWILIO_STANDIN_PHONE_MAX_UPLOAD_BYTES", "0")));
+        assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("TWILIO_STANDIN_PHONE_MAX_UPLOAD_BYTES", "99999999")));
     }
 
     @Test
