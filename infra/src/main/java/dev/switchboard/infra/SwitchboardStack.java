@@ -90,7 +90,7 @@ public final class SwitchboardStack extends Stack {
     public static final String HEALTH_PATH = "/q/health/ready";
     /** Longer than the agents' 25 s WebSocket heartbeat with room to spare, far shorter than an hour. */
     public static final Duration ALB_IDLE_TIMEOUT = Duration.seconds(120);
-    /** Matches quarkus.shutdown.timeout: in-flight requests get that long once a task is draining. */
+    /** At least switchboard.shutdown.timeout (25 s): in-flight requests get that long once a task is draining. */
     public static final Duration DEREGISTRATION_DELAY = Duration.seconds(30);
     /** Object keys the switchboard writes (MediaIngest): the task role gets nothing outside this prefix. */
     public static final String MEDIA_PREFIX = "media/";
@@ -199,7 +199,7 @@ public final class SwitchboardStack extends Stack {
                 SWITCHBOARD_PORT);
 
         Map<String, String> consoleEnv = new TreeMap<>();
-        consoleEnv.put("SWITCHBOARD_URL", publicBaseUrl);
+        consoleEnv.put("CONSOLE_SWITCHBOARD_URL", publicBaseUrl);
         Map<String, Secret> consoleSecrets = new TreeMap<>();
         consoleSecrets.put("SWITCHBOARD_JWT_PUBLIC_KEY", Secret.fromSecretsManager(jwtKeys, "publicKey"));
         FargateTaskDefinition consoleTask = taskDefinition("Console", "agent-console", settings.console(),
@@ -302,7 +302,7 @@ public final class SwitchboardStack extends Stack {
                 .portMappings(List.of(PortMapping.builder().containerPort(port).name("http").build()))
                 .environment(environment).secrets(secrets)
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix(name).build()))
-                // Quarkus drains for up to 30 s (quarkus.shutdown.timeout); SIGKILL only after that.
+                // The switchboard drains for up to 25 s (switchboard.shutdown.timeout); SIGKILL only after that.
                 .stopTimeout(Duration.seconds(40)).build());
         return task;
     }

@@ -301,7 +301,7 @@ class SwitchboardStackTest {
         assertEquals(List.of("SWITCHBOARD_JWT_PUBLIC_KEY"), names(console, "Secrets"));
         assertTrue(toJson(valueOf(console, "Secrets", "SWITCHBOARD_JWT_PUBLIC_KEY"))
                 .contains(jwtSecret + "\"},\":publicKey::"), () -> toJson(console.get("Secrets")));
-        assertEquals(List.of("SWITCHBOARD_URL"), names(console, "Environment"));
+        assertEquals(List.of("CONSOLE_SWITCHBOARD_URL"), names(console, "Environment"));
         assertEquals(List.of(Map.of("ContainerPort", 8081, "Name", "http", "Protocol", "tcp")),
                 console.get("PortMappings"));
 

@@ -45,7 +45,7 @@ class TlsDeploymentTest {
         assertEquals("https://sms.example.com",
                 valueOf(synth.container("switchboard"), "Environment", "SWITCHBOARD_TWILIO_PUBLIC_BASE_URL"));
         assertEquals("https://sms.example.com",
-                valueOf(synth.container("agent-console"), "Environment", "SWITCHBOARD_URL"));
+                valueOf(synth.container("agent-console"), "Environment", "CONSOLE_SWITCHBOARD_URL"));
         synth.template.hasOutput("PublicBaseUrl", Map.of("Value", "https://sms.example.com"));
     }
 

@@ -2,10 +2,21 @@ package dev.switchboard.delivery;
 
 import java.util.List;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import dev.switchboard.history.HistoryViews.ConversationView;
+import dev.switchboard.history.HistoryViews.MediaView;
 import dev.switchboard.history.HistoryViews.MessageView;
 
-/** What the switchboard sends agents over their WebSocket. Each frame names its {@code type}. */
+/**
+ * What the switchboard sends agents over their WebSocket. Each frame names its {@code type}.
+ * <p>
+ * Frames are written by our own ObjectMapper, not by a REST endpoint, so no build step sees their types: a native image
+ * needs them registered for reflection, or Jackson would find no accessors there.
+ */
+@RegisterForReflection(targets = { Frames.Assigned.class, Frames.Update.class, Frames.Status.class,
+        Frames.Unassigned.class, Frames.PresenceFrame.class, Frames.Error.class, ConversationView.class,
+        MessageView.class, MediaView.class })
 public final class Frames {
 
     private Frames() {

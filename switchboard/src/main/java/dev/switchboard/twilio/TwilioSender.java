@@ -9,14 +9,26 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
+import com.twilio.converter.CurrencyDeserializer;
+import com.twilio.converter.RFC2822Deserializer;
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
+import com.twilio.exception.RestException;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
 import com.twilio.type.PhoneNumber;
 
-/** Sends SMS with Twilio's SDK: the only bean that calls Twilio's REST API. Timeouts and retries live here. */
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Sends SMS with Twilio's SDK: the only bean that calls Twilio's REST API. Timeouts and retries live here.
+ * <p>
+ * The SDK reads Twilio's answers (a message, or an error) with Jackson through annotated private constructors and
+ * deserializers named in annotations; a native image sees none of that unless registered here.
+ */
+@RegisterForReflection(targets = { Message.class, RestException.class, CurrencyDeserializer.class,
+        RFC2822Deserializer.class }, ignoreNested = false)
 @ApplicationScoped
 public class TwilioSender {
 

@@ -26,10 +26,12 @@ public final class AgentClient implements AutoCloseable {
     private final String agent;
     private final WebSocket socket;
     private final List<Map<String, Object>> frames = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Closed> closed;
 
     private AgentClient(String agent, WebSocket socket, Listener listener) {
         this.agent = agent;
         this.socket = socket;
+        this.closed = listener.closed;
         listener.client = this;
     }
 
@@ -100,6 +102,20 @@ public final class AgentClient implements AutoCloseable {
         }
     }
 
+    /** The close code and reason the server sent, once it has closed the connection. */
+    public record Closed(int code, String reason) {
+    }
+
+    /** Waits for the server to close the connection, and returns how it did. */
+    public Closed awaitClosed(Duration timeout) {
+        try {
+            return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            fail(agent + " was not closed within " + timeout + ": " + e);
+            return null;
+        }
+    }
+
     /** Drops the connection without a closing handshake, as a lost network would. */
     public void drop() {
         socket.abort();
@@ -124,7 +140,14 @@ public final class AgentClient implements AutoCloseable {
     private static final class Listener implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
         private final List<Map<String, Object>> pending = new CopyOnWriteArrayList<>();
+        private final CompletableFuture<Closed> closed = new CompletableFuture<>();
         private volatile AgentClient client;
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(new Closed(statusCode, reason));
+            return null;
+        }
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {

@@ -1,8 +1,13 @@
 package dev.switchboard.agents.socket;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * A command from an agent's browser: {@code available {capacity?}}, {@code away}, {@code response {conversation,
  * body}}, {@code resolve {conversation}}, {@code transfer {conversation, agent}}.
+ * <p>
+ * Read by our own ObjectMapper off the socket, so registered for reflection for the native image.
  */
+@RegisterForReflection
 public record ClientCommand(String type, Integer capacity, String conversation, String body, String agent) {
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.agents.socket;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.smallrye.config.ConfigMapping;
@@ -23,4 +24,11 @@ public interface SocketConfig {
     /** Commands an agent's connection may send in a burst. */
     @WithDefault("20")
     int commandBurst();
+
+    /**
+     * How long shutdown waits for agents' sockets to finish closing (code 1012, reason {@code reconnect}) before it
+     * goes on; whoever is not closed by then loses the connection with the process.
+     */
+    @WithDefault("5s")
+    Duration shutdownCloseTimeout();
 }
