@@ -27,8 +27,11 @@ public interface SentimentConfig {
     @WithDefault("20000")
     int cacheSize();
 
-    /** Longest time one message may take to score; it then counts as failed and shows without sentiment. */
-    @WithDefault("2s")
+    /**
+     * Longest time one message may take to score (SMS-sized texts take 20-80 ms when warm); it then counts as failed
+     * and shows without sentiment. Generous, because a cold JVM on a busy machine takes seconds for its first ones.
+     */
+    @WithDefault("5s")
     Duration timeout();
 
     /**

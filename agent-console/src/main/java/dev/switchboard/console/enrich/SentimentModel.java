@@ -30,16 +30,20 @@ import edu.stanford.nlp.util.CoreMap;
  * once per process from the two model files the build unpacks into the classpath.
  *
  * <p>
- * A text of several sentences gets the length-weighted mean of its sentences' class probabilities (weight = the
- * sentence's tokens), and the class with the highest mean probability. Probabilities rather than classes so that a
- * sentence the model is unsure about moves the result less than a confident one; weighted by length so that a "Hi." or
- * "Thanks." does not count as much as the complaint next to it.
+ * A text of several sentences gets the weighted mean of its sentences' class probabilities, and the class with the
+ * highest mean probability. Probabilities rather than classes, so that a sentence the model is unsure about moves the
+ * result less than a confident one. Each sentence weighs its tokens times its probability of not being neutral: by
+ * length, so that a "Hi." or "Thanks." does not count as much as the complaint next to it; by opinion, because
+ * customers wrap a complaint in plain facts ("I ordered a jacket two weeks ago.") that the model rightly reads as
+ * neutral and that would otherwise outvote it. A text whose every sentence is surely neutral stays neutral.
  */
 @ApplicationScoped
 public class SentimentModel implements SentimentScorer {
 
     static final String SENTIMENT_MODEL = "edu/stanford/nlp/models/sentiment/sentiment.ser.gz";
     static final String PARSER_MODEL = "edu/stanford/nlp/models/lexparser/englishPCFG.ser.gz";
+
+    private static final int NEUTRAL = 2;
 
     private static final Logger LOG = Logger.getLogger(SentimentModel.class);
 
@@ -139,21 +143,27 @@ public class SentimentModel implements SentimentScorer {
         nlp.annotate(document);
         double[] mean = new double[Sentiment.LABELS.size()];
         double weight = 0;
-        List<CoreMap> sentences = document.get(CoreAnnotations.SentencesAnnotation.class);
-        for (CoreMap sentence : sentences == null ? List.<CoreMap> of() : sentences) {
+        int sentences = 0;
+        List<CoreMap> all = document.get(CoreAnnotations.SentencesAnnotation.class);
+        for (CoreMap sentence : all == null ? List.<CoreMap> of() : all) {
             Tree tree = sentence.get(SentimentCoreAnnotations.SentimentAnnotatedTree.class);
             List<Double> probabilities = tree == null ? null : RNNCoreAnnotations.getPredictionsAsStringList(tree);
             if (probabilities == null || probabilities.size() != mean.length) {
                 continue;
             }
+            sentences++;
             int tokens = sentence.get(CoreAnnotations.TokensAnnotation.class).size();
+            double w = tokens * (1 - probabilities.get(NEUTRAL));
             for (int i = 0; i < mean.length; i++) {
-                mean[i] += tokens * probabilities.get(i);
+                mean[i] += w * probabilities.get(i);
             }
-            weight += tokens;
+            weight += w;
         }
-        if (weight == 0) {
+        if (sentences == 0) {
             return Sentiment.neutral(TextScreen.EMPTY);
+        }
+        if (weight < 1e-9) {
+            return Sentiment.of(NEUTRAL);
         }
         int best = 0;
         for (int i = 1; i < mean.length; i++) {

@@ -16,12 +16,15 @@ import jakarta.inject.Inject;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 
 /**
  * Scores each message once per console instance: a bounded cache by message id in front of a bounded worker pool.
  * Nothing here ever waits for a score; a full queue means the message goes without.
  */
 @ApplicationScoped
+// At start-up, so that its meters are there from the first scrape.
+@Startup
 public class SentimentService {
 
     private final SentimentScorer scorer;

@@ -7,7 +7,7 @@ record TestSentimentConfig(int threads, int queueSize, int cacheSize) implements
 
     @Override
     public Duration timeout() {
-        return Duration.ofSeconds(2);
+        return Duration.ofSeconds(5);
     }
 
     @Override
