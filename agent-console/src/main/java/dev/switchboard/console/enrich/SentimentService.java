@@ -121,8 +121,9 @@ public class SentimentService {
         return sentiment;
     }
 
+    /** Stops the workers; scores still queued are dropped. */
     @PreDestroy
-    void stop() {
+    public void stop() {
         workers.shutdownNow();
     }
 }
