@@ -272,6 +272,7 @@ public final class SentimentBenchmark {
         }
 
         Map<Integer, List<Double>> rates = new java.util.TreeMap<>();
+        Map<Integer, List<Double>> cpuPerMessage = new java.util.TreeMap<>();
         Map<String, List<double[]>> latencies = new java.util.LinkedHashMap<>();
         for (int run = 1; run <= options.runs(); run++) {
             for (int threads : options.threads()) {
@@ -281,11 +282,14 @@ public final class SentimentBenchmark {
                 Throughput t = throughput(threads, options.count());
                 CpuUsage.Split split = cpu.since(before);
                 rates.computeIfAbsent(threads, k -> new ArrayList<>()).add(t.perSecond());
+                // CPU per message hardly depends on what else runs on the machine; msg/s does.
+                double cpuMs = 1000 * split.cores().get("bench") / t.perSecond();
+                cpuPerMessage.computeIfAbsent(threads, k -> new ArrayList<>()).add(cpuMs);
                 System.out.printf(Locale.ROOT,
-                        "| %d | throughput | %d threads | %.1f msg/s | scoring mean %.1f ms | bench %.2f cores,"
-                                + " other %.2f | load %s / %s |%n",
-                        run, threads, t.perSecond(), t.meanScoringMs(), split.cores().get("bench"), split.other(),
-                        loadBefore, loadAverage());
+                        "| %d | throughput | %d threads | %.1f msg/s | scoring mean %.1f ms | CPU %.1f ms/msg |"
+                                + " bench %.2f cores, other %.2f | load %s / %s |%n",
+                        run, threads, t.perSecond(), t.meanScoringMs(), cpuMs, split.cores().get("bench"),
+                        split.other(), loadBefore, loadAverage());
             }
             for (int rate : options.rates()) {
                 CpuUsage cpu = new CpuUsage();
@@ -309,6 +313,13 @@ public final class SentimentBenchmark {
             System.out.printf(Locale.ROOT, "| throughput, %d threads | %.1f msg/s | runs %s |%n", e.getKey(),
                     median(e.getValue()),
                     e.getValue().stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList());
+        }
+        for (Map.Entry<Integer, List<Double>> e : cpuPerMessage.entrySet()) {
+            double ms = median(e.getValue());
+            System.out.printf(Locale.ROOT,
+                    "| CPU per message, %d threads | %.1f ms | i.e. %.0f msg/s if it had all %d cores |%n",
+                    e.getKey(), ms, 1000 * Math.min(e.getKey(), Runtime.getRuntime().availableProcessors()) / ms,
+                    Math.min(e.getKey(), Runtime.getRuntime().availableProcessors()));
         }
         if (rates.containsKey(1) && rates.containsKey(2)) {
             System.out.printf(Locale.ROOT, "| 2 threads / 1 thread | %.2f |%n",

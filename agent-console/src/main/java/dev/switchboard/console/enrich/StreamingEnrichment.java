@@ -26,6 +26,23 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
  * message not yet scored is handed to {@link SentimentService} only once its frame has gone downstream, and its score
  * joins the stream later as a {@code sentiment} frame through a per-subscriber processor merged with the frames, so a
  * frame never waits for a score and a score never overtakes its message.
+ *
+ * <p>
+ * What it adds (instants stay as they came, ISO-8601, so the browser can keep the relative texts ticking):
+ * <ul>
+ * <li>every message object ({@code assigned.history[]}, {@code update.message}): {@code relative} ("just now",
+ * "5 minutes ago", "yesterday") from {@code createdAt};</li>
+ * <li>outbound ones also {@code statusRelative} from {@code statusTimes} ("sent 2 minutes ago · delivered 1 minute
+ * ago", "failed 30007 · 1 minute ago", "sending just now");</li>
+ * <li>inbound ones already scored on this instance: {@code sentiment {label, score, flag}} (see {@link Sentiment});
+ * an {@code update} carrying one also gets {@code trend};</li>
+ * <li>{@code assigned}: {@code trend {mean, direction, negative, points}} (see {@link Trend}) from what is scored of
+ * the conversation, and {@code summary.lastMessageRelative};</li>
+ * <li>{@code status}: {@code at} (ISO-8601, now when the switchboard sent none) and {@code relative};</li>
+ * <li>later, per inbound message scored: {@code {"type":"sentiment", conversation, messageId, sentiment, trend}}.
+ * Outbound messages are not scored: the trend is the customer's.</li>
+ * </ul>
+ * Other frames pass unchanged.
  */
 @ApplicationScoped
 public class StreamingEnrichment implements Enrichment {

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -87,6 +89,12 @@ class EnrichmentStreamTest {
         return update(message(id, "inbound", body, NOW.minusSeconds(5)));
     }
 
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     private static class Agent {
         final UnicastProcessor<ObjectNode> upstream = UnicastProcessor.create();
         final AssertSubscriber<ObjectNode> browser;
@@ -119,6 +127,9 @@ class EnrichmentStreamTest {
         release.countDown();
         agent.browser.awaitItems(2, WAIT);
         ObjectNode sentiment = agent.frame(1);
+        assertEquals(List.of("type", "conversation", "messageId", "sentiment", "trend"), fieldNames(sentiment));
+        assertEquals(List.of("label", "score", "flag"), fieldNames(sentiment.get("sentiment")));
+        assertEquals(List.of("mean", "direction", "negative", "points"), fieldNames(sentiment.get("trend")));
         assertEquals("sentiment", sentiment.get("type").asText());
         assertEquals("c1", sentiment.get("conversation").asText());
         assertEquals("m1", sentiment.get("messageId").asText());
