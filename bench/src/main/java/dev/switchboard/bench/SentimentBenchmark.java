@@ -317,8 +317,8 @@ public final class SentimentBenchmark {
         for (Map.Entry<Integer, List<Double>> e : cpuPerMessage.entrySet()) {
             double ms = median(e.getValue());
             System.out.printf(Locale.ROOT,
-                    "| CPU per message, %d threads | %.1f ms | i.e. %.0f msg/s if it had all %d cores |%n",
-                    e.getKey(), ms, 1000 * Math.min(e.getKey(), Runtime.getRuntime().availableProcessors()) / ms,
+                    "| CPU per message, %d threads | %.1f ms | i.e. %.0f msg/s if it had all %d cores |%n", e.getKey(),
+                    ms, 1000 * Math.min(e.getKey(), Runtime.getRuntime().availableProcessors()) / ms,
                     Math.min(e.getKey(), Runtime.getRuntime().availableProcessors()));
         }
         if (rates.containsKey(1) && rates.containsKey(2)) {

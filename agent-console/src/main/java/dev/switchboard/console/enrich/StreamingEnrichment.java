@@ -30,12 +30,12 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
  * <p>
  * What it adds (instants stay as they came, ISO-8601, so the browser can keep the relative texts ticking):
  * <ul>
- * <li>every message object ({@code assigned.history[]}, {@code update.message}): {@code relative} ("just now",
- * "5 minutes ago", "yesterday") from {@code createdAt};</li>
+ * <li>every message object ({@code assigned.history[]}, {@code update.message}): {@code relative} ("just now", "5
+ * minutes ago", "yesterday") from {@code createdAt};</li>
  * <li>outbound ones also {@code statusRelative} from {@code statusTimes} ("sent 2 minutes ago · delivered 1 minute
  * ago", "failed 30007 · 1 minute ago", "sending just now");</li>
- * <li>inbound ones already scored on this instance: {@code sentiment {label, score, flag}} (see {@link Sentiment});
- * an {@code update} carrying one also gets {@code trend};</li>
+ * <li>inbound ones already scored on this instance: {@code sentiment {label, score, flag}} (see {@link Sentiment}); an
+ * {@code update} carrying one also gets {@code trend};</li>
  * <li>{@code assigned}: {@code trend {mean, direction, negative, points}} (see {@link Trend}) from what is scored of
  * the conversation, and {@code summary.lastMessageRelative};</li>
  * <li>{@code status}: {@code at} (ISO-8601, now when the switchboard sent none) and {@code relative};</li>
