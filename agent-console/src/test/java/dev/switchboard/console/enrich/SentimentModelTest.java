@@ -94,6 +94,16 @@ class SentimentModelTest {
     }
 
     @Test
+    void aMessageThatOutlastsTheTimeoutShowsWithoutSentiment() {
+        // A model of its own with a 1 ms budget; a text of several sentences takes tens of milliseconds.
+        SentimentModel impatient = new SentimentModel(new TestSentimentConfig(1, 1, 1, Duration.ofMillis(1)));
+        impatient.load().join();
+        String text = "I ordered a jacket two weeks ago and it never arrived. Nobody answers my emails. "
+                + "This is the worst experience I have had with any shop and I want my money back.";
+        assertEquals(Sentiment.failed("timeout"), impatient.score(text));
+    }
+
+    @Test
     void theModelsComeFromTheTwoUnpackedFilesNotAModelsJar() throws Exception {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         for (String model : List.of(SentimentModel.SENTIMENT_MODEL, SentimentModel.PARSER_MODEL)) {

@@ -3,11 +3,10 @@ package dev.switchboard.console.enrich;
 import java.time.Duration;
 
 /** The defaults of {@link SentimentConfig}, with the pool sizes a test needs. */
-record TestSentimentConfig(int threads, int queueSize, int cacheSize) implements SentimentConfig {
+record TestSentimentConfig(int threads, int queueSize, int cacheSize, Duration timeout) implements SentimentConfig {
 
-    @Override
-    public Duration timeout() {
-        return Duration.ofSeconds(5);
+    TestSentimentConfig(int threads, int queueSize, int cacheSize) {
+        this(threads, queueSize, cacheSize, Duration.ofSeconds(5));
     }
 
     @Override
