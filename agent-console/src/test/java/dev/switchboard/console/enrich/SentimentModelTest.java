@@ -1,0 +1,145 @@
+package dev.switchboard.console.enrich;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+
+/** The real model, in the application: what an agent would see for clear cases. */
+@QuarkusTest
+@TestProfile(SentimentModelTest.NoDevServices.class)
+class SentimentModelTest {
+
+    /**
+     * The switchboard's pom on the test classpath brings its Amazon extensions, whose Dev Services want Docker; this
+     * test needs none of them.
+     */
+    public static class NoDevServices implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.devservices.enabled", "false");
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    SentimentModel model;
+
+    @Inject
+    Enrichment enrichment;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Test
+    void clearlyNegativeTextIsNegative() {
+        Sentiment s = model.score("This is terrible, I am furious, worst service ever");
+        assertTrue(s.score() <= 1, () -> "got " + s);
+        assertNull(s.flag());
+    }
+
+    @Test
+    void clearlyPositiveTextIsPositive() {
+        Sentiment s = model.score("Thank you so much, the delivery was fast and the support was wonderful!");
+        assertTrue(s.score() >= 3, () -> "got " + s);
+    }
+
+    @Test
+    void aLongMessageIsScoredOverItsSentences() {
+        Sentiment s = model.score("Hi. I ordered a jacket two weeks ago. It still has not arrived and nobody answers "
+                + "my emails. This is the worst experience I have had with any shop. I want a refund now.");
+        assertTrue(s.score() <= 1, () -> "got " + s);
+    }
+
+    @Test
+    void emptyEmojiAndNonEnglishTextsAreNeutralWithAFlag() {
+        assertEquals(Sentiment.neutral("empty"), model.score(""));
+        assertEquals(Sentiment.neutral("empty"), model.score("   "));
+        assertEquals(Sentiment.neutral("empty"), model.score("\uD83D\uDE21\uD83D\uDE21 !!"));
+        assertEquals(Sentiment.neutral("not_english"),
+                model.score("Bonjour, je voudrais changer ma réservation s'il vous plaît"));
+        assertEquals(Sentiment.neutral("not_english"), model.score("Здравствуйте, где мой заказ?"));
+        assertEquals(Sentiment.neutral("not_english"), model.score("Hola, quiero cambiar mi pedido por favor"));
+        assertNull(model.score("Refund?").flag());
+    }
+
+    @Test
+    void aPathologicallyLongSentenceDoesNotFail() {
+        String runOn = String.join(" ", Collections.nCopies(150, "and then it broke again"));
+        Sentiment s = model.score(runOn);
+        assertNotNull(s.label());
+    }
+
+    @Test
+    void aMessageThatOutlastsTheTimeoutShowsWithoutSentiment() {
+        // A model of its own with a 1 ms budget; a text of several sentences takes tens of milliseconds.
+        SentimentModel impatient = new SentimentModel(new TestSentimentConfig(1, 1, 1, Duration.ofMillis(1)));
+        impatient.load().join();
+        String text = "I ordered a jacket two weeks ago and it never arrived. Nobody answers my emails. "
+                + "This is the worst experience I have had with any shop and I want my money back.";
+        assertEquals(Sentiment.failed("timeout"), impatient.score(text));
+    }
+
+    @Test
+    void theModelsComeFromTheTwoUnpackedFilesNotAModelsJar() throws Exception {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (String model : List.of(SentimentModel.SENTIMENT_MODEL, SentimentModel.PARSER_MODEL)) {
+            List<URL> found = Collections.list(loader.getResources(model));
+            assertEquals(1, found.size(), () -> model + " found at " + found);
+            assertFalse(found.get(0).toString().contains("models.jar"), found.get(0)::toString);
+        }
+        // Any other model of the 474 MB jar would be there if the jar were on the classpath.
+        assertNull(loader.getResource("edu/stanford/nlp/models/pos-tagger/english-left3words-distsim.tagger"));
+        assertNull(loader.getResource("edu/stanford/nlp/models/ner/english.all.3class.distsim.crf.ser.gz"));
+    }
+
+    @Test
+    void throughTheApplicationsStreamACustomerTurningAngryIsFlagged() {
+        UnicastProcessor<ObjectNode> upstream = UnicastProcessor.create();
+        AssertSubscriber<ObjectNode> browser = enrichment.enrich(upstream).subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        double scoredBefore = registry.get("console.sentiment.scored").counter().count();
+        List<String> texts = List.of("This is terrible, I am furious, worst service ever",
+                "Nobody has answered me for three days, this is awful",
+                "I am extremely angry and disappointed with this horrible company");
+        Instant start = Instant.now().minusSeconds(60);
+        for (int i = 0; i < texts.size(); i++) {
+            ObjectNode message = JSON.createObjectNode().put("id", "angry-" + i).put("conversation", "angry")
+                    .put("direction", "inbound").put("body", texts.get(i))
+                    .put("createdAt", start.plusSeconds(i).toString());
+            ObjectNode update = JSON.createObjectNode().put("type", "update").put("conversation", "angry");
+            update.set("message", message);
+            upstream.onNext(update);
+        }
+        browser.awaitItems(6, Duration.ofSeconds(30));
+        ObjectNode last = browser.getItems().stream().filter(f -> f.get("type").asText().equals("sentiment"))
+                .reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.at("/trend/negative").asBoolean(), last::toString);
+        assertEquals(3, last.at("/trend/points").size());
+        assertEquals(3.0, registry.get("console.sentiment.scored").counter().count() - scoredBefore);
+        assertTrue(registry.get("console.sentiment.scoring").timer().count() >= 3);
+    }
+}
