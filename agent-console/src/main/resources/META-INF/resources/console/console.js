@@ -269,6 +269,7 @@ function onUnassigned(frame) {
 
 function onPresence(frame) {
   state.presence = frame;
+  $('availability').dataset.known = 'true';
   if (state.resyncing) {
     // The switchboard sends presence after every conversation it still assigns to us: the rest are gone.
     for (const [id, conv] of state.conversations) {
@@ -490,7 +491,7 @@ function renderHeader() {
   if (document.activeElement !== $('capacity') && state.presence.capacity) {
     $('capacity').value = state.presence.capacity;
   }
-  $('load').textContent = available ? `${state.presence.load}/${state.presence.capacity} conversations` : '';
+  $('load').textContent = `${state.conversations.size}/${state.presence.capacity} conversations`;
 }
 
 function render() {

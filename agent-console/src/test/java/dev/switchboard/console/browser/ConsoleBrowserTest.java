@@ -1,0 +1,262 @@
+package dev.switchboard.console.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.arc.ClientProxy;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.switchboard.console.enrich.Enrichment;
+import dev.switchboard.console.testing.Browser;
+import dev.switchboard.console.testing.PassThroughEnrichment;
+import dev.switchboard.console.testing.StackResource;
+import dev.switchboard.console.testing.SwitchboardApi;
+
+/**
+ * An agent in headless Chromium against the whole stack (DynamoDB Local, S3Mock, Twilio stand-in, the packaged
+ * switchboard, this console): signs in, goes available, answers a customer who texts in, sees the reply delivered,
+ * cannot answer a customer who opted out, and keeps one copy of everything through a switchboard restart.
+ */
+@QuarkusTest
+@QuarkusTestResource(StackResource.class)
+class ConsoleBrowserTest {
+
+    /** The first message after a fresh switchboard waits for its stream lease (10-40 s on this kind of machine). */
+    private static final Duration ROUTED = Duration.ofSeconds(150);
+    private static final Duration SOON = Duration.ofSeconds(20);
+
+    @TestHTTPResource("/console/")
+    URL console;
+
+    @Inject
+    Enrichment enrichment;
+
+    @Test
+    void agentAnswersCustomersFromTheBrowser() throws Exception {
+        String agent = SwitchboardApi.createAgent("ann", "Ann Example");
+        try (Browser browser = Browser.start(1280, 800)) {
+            signIn(browser, agent, "Ann Example");
+            goAvailable(browser, 10);
+
+            String customer = SwitchboardApi.newCustomer();
+            SwitchboardApi.text(customer, "Hello, where is my parcel?");
+            WebElement item = awaitConversation(browser, customer, ROUTED);
+            assertEquals("Hello, where is my parcel?", item.findElement(testId("conv-preview")).getText());
+            assertTrue(item.findElement(testId("conv-waiting")).getText().startsWith("waiting"));
+            item.findElement(By.tagName("button")).click();
+            WebElement inbound = browser.await("the customer's message", SOON,
+                    d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=inbound]")).stream()
+                            .findFirst().orElse(null));
+            assertEquals("just now", inbound.findElement(testId("message-time")).getText());
+            assertEquals(customer, browser.find("conversation-title").getText());
+
+            // Live segment count as the agent types.
+            WebElement reply = browser.find("composer-input");
+            reply.sendKeys("Sorry for the wait!");
+            assertCounter(browser, "GSM-7", "19/160", "1 segment");
+            reply.sendKeys(Keys.SHIFT, Keys.ENTER);
+            reply.sendKeys("It ships today.");
+            assertEquals("Sorry for the wait!\nIt ships today.", reply.getAttribute("value"),
+                    "Shift+Enter is a new line, not a send");
+            assertCounter(browser, "GSM-7", "35/160", "1 segment");
+
+            // Enter sends; the stand-in records it; the console shows it delivered.
+            reply.sendKeys(Keys.ENTER);
+            browser.await("the composer emptied", SOON, d -> reply.getAttribute("value").isEmpty());
+            JsonNode sent = awaitSent(customer, "Sorry for the wait!\nIt ships today.");
+            assertEquals(SwitchboardApi.BUSINESS, sent.path("from").asText());
+            WebElement status = browser.await("the reply delivered", ROUTED,
+                    d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=outbound]")).stream()
+                            .map(m -> m.findElement(testId("message-status")))
+                            .filter(s -> s.getText().contains("delivered")).findFirst().orElse(null));
+            assertTrue(status.getText().endsWith("delivered just now"), status.getText());
+
+            segmentCounts(browser, reply);
+            browser.screenshot("console-1280x800");
+
+            // A customer who texts STOP cannot be answered, and the composer says why.
+            String leaver = SwitchboardApi.newCustomer();
+            SwitchboardApi.text(leaver, "Hi, quick question");
+            awaitConversation(browser, leaver, ROUTED);
+            SwitchboardApi.text(leaver, "STOP");
+            WebElement gone = browser.await("the opt-out badge", ROUTED, d -> {
+                WebElement conversation = conversationItem(browser, leaver);
+                return conversation != null && !conversation.findElements(testId("conv-optout")).isEmpty()
+                        ? conversation : null;
+            });
+            gone.findElement(By.tagName("button")).click();
+            browser.await("the composer refusing", SOON, d -> !browser.find("composer-input").isEnabled());
+            assertFalse(browser.find("composer-send").isEnabled());
+            WebElement blocked = browser.find("composer-blocked");
+            assertTrue(blocked.isDisplayed());
+            assertTrue(blocked.getText().contains("opted out"), blocked.getText());
+
+            // A phone-sized screen: the list and the conversation take turns.
+            browser.emulate(390, 844, true);
+            browser.find("back-to-list").click();
+            browser.await("the list alone", SOON,
+                    d -> browser.find("conversation-list").isDisplayed() && !browser.find("timeline").isDisplayed());
+            browser.screenshot("console-390x844-list");
+            conversationItem(browser, customer).findElement(By.tagName("button")).click();
+            browser.await("the conversation alone", SOON,
+                    d -> browser.find("timeline").isDisplayed() && !browser.find("conversation-list").isDisplayed());
+            browser.screenshot("console-390x844-conversation");
+            browser.stopEmulating();
+            assertTrue(Files.size(Browser.SCREENSHOTS.resolve("console-390x844-list.png")) > 0);
+
+            // The switchboard restarts (a deployment): the console reconnects and the switchboard resends everything;
+            // the page keeps one copy of each conversation and message.
+            int messagesBefore = browser.all("message").size();
+            StackResource.stack().stopSwitchboard();
+            browser.await("the reconnecting banner", SOON, d -> browser.find("connection-banner").isDisplayed()
+                    && browser.find("connection-banner").getText().contains("retrying"));
+            StackResource.stack().startSwitchboard();
+            browser.await("the banner gone", Duration.ofSeconds(60),
+                    d -> !browser.find("connection-banner").isDisplayed());
+            browser.await("the resent conversations", SOON,
+                    d -> conversationItem(browser, customer) != null && conversationItem(browser, leaver) != null);
+            assertEquals(1, browser.css("[data-testid=conversation-item][data-customer='" + customer + "']").size());
+            assertEquals(1, browser.css("[data-testid=conversation-item][data-customer='" + leaver + "']").size());
+            assertEquals(messagesBefore, browser.all("message").size(), "no message shown twice");
+            assertEquals("true", browser.find("availability-toggle").getAttribute("aria-pressed"));
+        }
+    }
+
+    @Test
+    void negativeMessagesShowTheirSentimentAndTheTrend() {
+        Assumptions.assumeFalse(ClientProxy.unwrap(enrichment) instanceof PassThroughEnrichment,
+                "no Enrichment bean in this build yet: the test-only pass-through scores nothing");
+        String agent = SwitchboardApi.createAgent("sam", "Sam Example");
+        try (Browser browser = Browser.start(1280, 800)) {
+            signIn(browser, agent, "Sam Example");
+            goAvailable(browser, 10);
+            String customer = SwitchboardApi.newCustomer();
+            SwitchboardApi.text(customer, "This is terrible. I am furious and very disappointed.");
+            WebElement item = awaitConversation(browser, customer, ROUTED);
+            item.findElement(By.tagName("button")).click();
+            SwitchboardApi.text(customer, "Awful service, the worst I have ever had. I hate this.");
+            SwitchboardApi.text(customer, "Still nothing. This is a horrible, useless experience.");
+            WebElement icon = browser.await("a negative sentiment icon", ROUTED,
+                    d -> d.findElements(testId("message-sentiment")).stream()
+                            .filter(i -> Set.of("negative", "very negative").contains(i.getAttribute("data-sentiment")))
+                            .findFirst().orElse(null));
+            assertTrue(Set.of("negative", "very negative").contains(icon.getAttribute("aria-label")));
+            browser.await("the conversation flagged as trending negative", ROUTED, d -> {
+                WebElement conversation = conversationItem(browser, customer);
+                return conversation != null && conversation.getAttribute("class").contains("negative") && !conversation
+                        .findElements(By.cssSelector("[data-testid=conv-trend][data-negative=true]")).isEmpty();
+            });
+            browser.screenshot("console-1280x800-sentiment");
+        }
+    }
+
+    private void signIn(Browser browser, String agent, String displayName) {
+        browser.open(console.toString());
+        browser.await("the sign-in form", SOON, d -> browser.find("login-form").isDisplayed());
+        browser.find("login-agent").sendKeys(agent);
+        browser.find("login-password").sendKeys("wrong-password");
+        browser.find("login-submit").click();
+        browser.await("the refusal", SOON, d -> !browser.find("login-error").getText().isEmpty());
+        browser.find("login-password").clear();
+        browser.find("login-password").sendKeys(agent + "-password", Keys.ENTER);
+        browser.await("the agent's name in the header", SOON,
+                d -> displayName.equals(browser.find("header-agent").getText()));
+    }
+
+    private void goAvailable(Browser browser, int capacity) {
+        WebElement field = browser.find("capacity-input");
+        // The presence frame after connecting fills the field in; wait for it before typing over it.
+        browser.await("the presence", SOON,
+                d -> "true".equals(browser.find("availability-toggle").getAttribute("data-known")));
+        field.clear();
+        field.sendKeys(String.valueOf(capacity));
+        browser.find("availability-toggle").click();
+        browser.await("available", SOON,
+                d -> "true".equals(browser.find("availability-toggle").getAttribute("aria-pressed")));
+    }
+
+    private static WebElement awaitConversation(Browser browser, String customer, Duration timeout) {
+        return browser.await("the conversation with " + customer, timeout, d -> conversationItem(browser, customer));
+    }
+
+    private static WebElement conversationItem(Browser browser, String customer) {
+        List<WebElement> items = browser.css("[data-testid=conversation-item][data-customer='" + customer + "']");
+        return items.isEmpty() ? null : items.get(0);
+    }
+
+    private static By testId(String id) {
+        return By.cssSelector("[data-testid='" + id + "']");
+    }
+
+    private static void assertCounter(Browser browser, String encoding, String chars, String segments) {
+        browser.await(encoding + " " + chars + " " + segments, SOON,
+                d -> encoding.equals(browser.find("composer-encoding").getText())
+                        && chars.equals(browser.find("composer-chars").getText())
+                        && segments.equals(browser.find("composer-segments").getText()));
+    }
+
+    /** GSM-7 against UCS-2, the escape characters, part sizes and the long-message warning. */
+    private static void segmentCounts(Browser browser, WebElement reply) {
+        reply.sendKeys("Price: 10€ [approx]");
+        // € [ ] are escape characters: two septets each.
+        assertCounter(browser, "GSM-7", "22/160", "1 segment");
+        assertFalse(browser.find("composer-warning").isDisplayed());
+        // (ChromeDriver types only the Basic Multilingual Plane.)
+        setReply(browser, "Price: 10€ [approx] 😊");
+        // One emoji makes it UCS-2: UTF-16 code units, the emoji counting two.
+        assertCounter(browser, "UCS-2", "22/70", "1 segment");
+        setReply(browser, "a".repeat(160));
+        assertCounter(browser, "GSM-7", "160/160", "1 segment");
+        setReply(browser, "a".repeat(161));
+        assertCounter(browser, "GSM-7", "161 (153 per part)", "2 segments");
+        setReply(browser, "é".repeat(71));
+        assertCounter(browser, "GSM-7", "71/160", "1 segment");
+        setReply(browser, "ł".repeat(71));
+        assertCounter(browser, "UCS-2", "71 (67 per part)", "2 segments");
+        setReply(browser, "a".repeat(153 * 10));
+        assertCounter(browser, "GSM-7", "1530 (153 per part)", "10 segments");
+        assertFalse(browser.find("composer-warning").isDisplayed());
+        setReply(browser, "a".repeat(153 * 10 + 1));
+        assertCounter(browser, "GSM-7", "1531 (153 per part)", "11 segments");
+        assertTrue(browser.find("composer-warning").isDisplayed());
+        setReply(browser, "");
+    }
+
+    private static void setReply(Browser browser, String text) {
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
+                browser.find("composer-input"), text);
+    }
+
+    private static JsonNode awaitSent(String customer, String body) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode message : SwitchboardApi.sentTo(customer)) {
+                if (body.equals(message.path("body").asText())) {
+                    return message;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the stand-in never got the reply to " + customer);
+    }
+}
