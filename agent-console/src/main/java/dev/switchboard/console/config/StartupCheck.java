@@ -21,10 +21,6 @@ public class StartupCheck {
     public static final String PUBLIC_KEY_ENV = "SWITCHBOARD_JWT_PUBLIC_KEY";
 
     void check(@Observes StartupEvent event, ConsoleConfig console, Config settings, Instance<Enrichment> enrichment) {
-        if (enrichment.isUnsatisfied()) {
-            throw new IllegalStateException("no " + Enrichment.class.getName() + " bean: the frames to the browsers "
-                    + "have nothing to pass through");
-        }
         if (console.switchboardUrl().isEmpty()) {
             throw new IllegalStateException("no switchboard to talk to: set " + ConsoleConfig.SWITCHBOARD_URL_ENV
                     + " to its base URL, e.g. http://localhost:8080");
@@ -46,6 +42,10 @@ public class StartupCheck {
                 || console.reconnect().maxDelay().compareTo(console.reconnect().minDelay()) < 0) {
             throw new IllegalStateException(
                     "console.reconnect.min-delay must be positive and at most console.reconnect.max-delay");
+        }
+        if (enrichment.isUnsatisfied()) {
+            throw new IllegalStateException("no " + Enrichment.class.getName() + " bean: the frames to the browsers "
+                    + "have nothing to pass through");
         }
     }
 }

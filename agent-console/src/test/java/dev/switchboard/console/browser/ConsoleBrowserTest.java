@@ -28,6 +28,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.switchboard.console.enrich.Enrichment;
 import dev.switchboard.console.testing.Browser;
 import dev.switchboard.console.testing.PassThroughEnrichment;
+import dev.switchboard.console.testing.SocketClient;
 import dev.switchboard.console.testing.StackResource;
 import dev.switchboard.console.testing.SwitchboardApi;
 
@@ -54,6 +55,7 @@ class ConsoleBrowserTest {
     void agentAnswersCustomersFromTheBrowser() throws Exception {
         String agent = SwitchboardApi.createAgent("ann", "Ann Example");
         try (Browser browser = Browser.start(1280, 800)) {
+            browser.emulate(1280, 800, false);
             signIn(browser, agent, "Ann Example");
             goAvailable(browser, 10);
 
@@ -109,6 +111,7 @@ class ConsoleBrowserTest {
             WebElement blocked = browser.find("composer-blocked");
             assertTrue(blocked.isDisplayed());
             assertTrue(blocked.getText().contains("opted out"), blocked.getText());
+            browser.screenshot("console-1280x800-opted-out");
 
             // A phone-sized screen: the list and the conversation take turns.
             browser.emulate(390, 844, true);
@@ -120,7 +123,7 @@ class ConsoleBrowserTest {
             browser.await("the conversation alone", SOON,
                     d -> browser.find("timeline").isDisplayed() && !browser.find("conversation-list").isDisplayed());
             browser.screenshot("console-390x844-conversation");
-            browser.stopEmulating();
+            browser.emulate(1280, 800, false);
             assertTrue(Files.size(Browser.SCREENSHOTS.resolve("console-390x844-list.png")) > 0);
 
             // The switchboard restarts (a deployment): the console reconnects and the switchboard resends everything;
@@ -138,6 +141,36 @@ class ConsoleBrowserTest {
             assertEquals(1, browser.css("[data-testid=conversation-item][data-customer='" + leaver + "']").size());
             assertEquals(messagesBefore, browser.all("message").size(), "no message shown twice");
             assertEquals("true", browser.find("availability-toggle").getAttribute("aria-pressed"));
+
+            // A refused command is shown without losing anything: nobody called "nobody" is available.
+            conversationItem(browser, customer).findElement(By.tagName("button")).click();
+            browser.find("transfer-input").sendKeys("nobody");
+            browser.find("transfer-button").click();
+            WebElement refusal = browser.await("the refusal", SOON, d -> browser.all("error-notice").stream()
+                    .filter(n -> n.getText().contains("agent_unavailable")).findFirst().orElse(null));
+            assertTrue(refusal.isDisplayed());
+            assertTrue(conversationItem(browser, customer) != null, "still Ann's");
+
+            // Transfer to an available colleague (connected here without a browser); resolve the other one.
+            String bob = SwitchboardApi.createAgent("bob", "Bob Example");
+            String root = console.toString().replaceFirst("console/$", "");
+            String bobCookie = "console_token=" + io.restassured.RestAssured.given().contentType("application/json")
+                    .body(java.util.Map.of("agent", bob, "password", bob + "-password")).post("/console/api/login")
+                    .then().statusCode(200).extract().cookie("console_token");
+            SocketClient colleague = SocketClient.open(root, root.replaceFirst("/$", ""), bobCookie).get();
+            colleague.await("presence", f -> true, SOON);
+            colleague.send(java.util.Map.of("type", "available", "capacity", 5));
+            colleague.await("presence", f -> "available".equals(f.path("presence").asText()), SOON);
+            browser.find("transfer-input").sendKeys(bob);
+            browser.find("transfer-button").click();
+            browser.await("the conversation gone to Bob", SOON, d -> conversationItem(browser, customer) == null);
+            colleague.await("assigned", f -> customer.equals(f.path("customer").asText()), SOON);
+            colleague.close();
+
+            conversationItem(browser, leaver).findElement(By.tagName("button")).click();
+            browser.find("resolve-button").click();
+            browser.await("the resolved conversation gone", SOON, d -> conversationItem(browser, leaver) == null);
+            assertTrue(browser.all("info-notice").stream().anyMatch(n -> n.getText().contains("resolved")));
         }
     }
 
