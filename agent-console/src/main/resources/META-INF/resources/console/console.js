@@ -367,12 +367,27 @@ function sortedConversations() {
   });
 }
 
+/** Puts the children in this order, moving only what is out of place (a moved node loses focus). */
+function arrange(parent, nodes) {
+  const wanted = new Set(nodes);
+  for (const child of [...parent.children]) {
+    if (!wanted.has(child)) {
+      child.remove();
+    }
+  }
+  nodes.forEach((node, i) => {
+    if (parent.children[i] !== node) {
+      parent.insertBefore(node, parent.children[i] || null);
+    }
+  });
+}
+
 function renderList() {
   const list = $('conversations');
-  list.replaceChildren();
+  const existing = new Map([...list.children].map((li) => [li.dataset.conversation, li]));
   const all = sortedConversations();
   $('list-empty').hidden = all.length > 0;
-  for (const conv of all) {
+  const items = all.map((conv) => {
     const last = lastMessage(conv);
     const preview = last ? (last.body || (last.media && last.media.length ? '[media]' : '')) :
       (conv.summary.lastMessagePreview || '');
@@ -382,18 +397,28 @@ function renderList() {
       trendView(conv.trend),
       conv.unread > 0 ? el('span', { class: 'unread', 'data-testid': 'conv-unread',
         'aria-label': `${conv.unread} unread`, text: String(conv.unread) }) : null);
-    const button = el('button', { type: 'button' },
+    let item = existing.get(conv.id);
+    if (!item) {
+      const button = el('button', { type: 'button' });
+      button.addEventListener('click', () => select(conv.id));
+      item = el('li', { 'data-testid': 'conversation-item', 'data-conversation': conv.id }, button);
+    }
+    item.dataset.customer = conv.customer;
+    item.classList.toggle('negative', !!(conv.trend && conv.trend.negative));
+    if (state.selected === conv.id) {
+      item.setAttribute('aria-current', 'true');
+    } else {
+      item.removeAttribute('aria-current');
+    }
+    item.firstElementChild.replaceChildren(
       el('span', { class: 'customer', 'data-testid': 'conv-customer', text: conv.customer }),
       meta,
       el('span', { class: 'preview', 'data-testid': 'conv-preview', text: preview }),
       waitingSince ? el('span', { class: 'meta', 'data-testid': 'conv-waiting', 'data-waiting': waitingSince,
         text: waited(waitingSince) }) : el('span'));
-    button.addEventListener('click', () => select(conv.id));
-    const item = el('li', { 'data-testid': 'conversation-item', 'data-conversation': conv.id,
-      'data-customer': conv.customer, 'aria-current': state.selected === conv.id ? 'true' : null,
-      class: conv.trend && conv.trend.negative ? 'negative' : null }, button);
-    list.append(item);
-  }
+    return item;
+  });
+  arrange(list, items);
 }
 
 function statusLine(message) {
@@ -444,19 +469,25 @@ function mediaView(message) {
 function renderTimeline(conv) {
   const timeline = $('timeline');
   const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
-  timeline.replaceChildren();
-  for (const message of conv.messages) {
+  const existing = timeline.dataset.conversation === conv.id
+    ? new Map([...timeline.children].map((li) => [li.dataset.messageId, li])) : new Map();
+  const items = conv.messages.map((message) => {
     const line = el('div', { class: 'line' },
       el('time', { datetime: message.createdAt, 'data-testid': 'message-time', 'data-instant': message.createdAt,
         title: message.relative || new Date(message.createdAt).toLocaleString(), text: ago(message.createdAt) }),
       sentimentIcon(message.sentiment),
       statusLine(message));
-    timeline.append(el('li', { class: `bubble ${message.direction}`, 'data-testid': 'message',
-      'data-message-id': message.id, 'data-direction': message.direction },
-    el('div', { class: 'body', 'data-testid': 'message-body', text: message.body || '' }),
-    mediaView(message),
-    line));
-  }
+    let item = existing.get(message.id);
+    if (!item) {
+      item = el('li', { class: `bubble ${message.direction}`, 'data-testid': 'message',
+        'data-message-id': message.id, 'data-direction': message.direction });
+    }
+    // Media links are presigned and expire: a resent message brings fresh ones.
+    item.replaceChildren(el('div', { class: 'body', 'data-testid': 'message-body', text: message.body || '' }),
+      mediaView(message), line);
+    return item;
+  });
+  arrange(timeline, items);
   if (atBottom || timeline.dataset.conversation !== conv.id) {
     timeline.scrollTop = timeline.scrollHeight;
   }
