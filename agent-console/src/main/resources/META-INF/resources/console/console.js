@@ -483,8 +483,8 @@ function renderTimeline(conv) {
         'data-message-id': message.id, 'data-direction': message.direction });
     }
     // Media links are presigned and expire: a resent message brings fresh ones.
-    item.replaceChildren(el('div', { class: 'body', 'data-testid': 'message-body', text: message.body || '' }),
-      mediaView(message), line);
+    item.replaceChildren(...[el('div', { class: 'body', 'data-testid': 'message-body', text: message.body || '' }),
+      mediaView(message), line].filter(Boolean));
     return item;
   });
   arrange(timeline, items);

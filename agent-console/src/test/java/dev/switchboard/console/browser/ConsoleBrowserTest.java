@@ -71,6 +71,9 @@ class ConsoleBrowserTest {
             browser.await("the customer's message, just now", SOON,
                     d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=inbound]")).stream()
                             .anyMatch(m -> "just now".equals(m.findElement(testId("message-time")).getText())));
+            // The bubble holds the text and its time, nothing else.
+            assertEquals("Hello, where is my parcel?\njust now",
+                    browser.css("[data-testid=message][data-direction=inbound]").get(0).getText());
             assertEquals(customer, browser.find("conversation-title").getText());
 
             // Live segment count as the agent types.
@@ -93,6 +96,13 @@ class ConsoleBrowserTest {
                             .map(m -> m.findElement(testId("message-status")).getText())
                             .filter(s -> s.contains("delivered")).findFirst().orElse(null));
             assertTrue(status.endsWith("delivered just now"), status);
+
+            // A photo from the customer shows as a thumbnail, loaded from its presigned link.
+            SwitchboardApi.text(customer, "Here is the label", StackResource.stack().standIn().mediaUrl("sample.png"));
+            browser.await("the photo's thumbnail", ROUTED,
+                    d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d)
+                            .executeScript("return [...document.querySelectorAll('img[data-testid=message-media]')]"
+                                    + ".some(img => img.complete && img.naturalWidth > 0)"));
 
             segmentCounts(browser, reply);
             browser.screenshot("console-1280x800");

@@ -75,7 +75,7 @@ public final class SwitchboardApi {
     }
 
     /** Texts the switchboard as the customer, the webhook signed exactly as Twilio signs it. */
-    public static void text(String from, String body) {
+    public static void text(String from, String body, String... mediaUrls) {
         String url = url() + "/twilio/messages";
         Map<String, String> params = new LinkedHashMap<>();
         StringBuilder sid = new StringBuilder("SM");
@@ -87,7 +87,11 @@ public final class SwitchboardApi {
         params.put("From", from);
         params.put("To", BUSINESS);
         params.put("Body", body);
-        params.put("NumMedia", "0");
+        params.put("NumMedia", Integer.toString(mediaUrls.length));
+        for (int i = 0; i < mediaUrls.length; i++) {
+            params.put("MediaUrl" + i, mediaUrls[i]);
+            params.put("MediaContentType" + i, "image/png");
+        }
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
                 .header("X-Twilio-Signature", TwilioSignature.sign(AUTH_TOKEN, url, params))
