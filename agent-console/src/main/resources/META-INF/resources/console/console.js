@@ -202,7 +202,7 @@ function onAssigned(frame) {
     summary,
     optedOut: !!summary.optedOut,
     messages: [],
-    trend: old ? old.trend : null,
+    trend: frame.trend || (old ? old.trend : null),
     unread: state.selected === frame.conversation ? 0 : Number(summary.unread || 0),
     stale: false,
   };
@@ -228,6 +228,9 @@ function onUpdate(frame) {
     return;
   }
   conv.optedOut = !!frame.optedOut;
+  if (frame.trend) {
+    conv.trend = frame.trend;
+  }
   const added = upsertMessage(conv, frame.message);
   if (added && frame.message.direction === 'inbound' && !isOpen(conv.id)) {
     conv.unread += 1;

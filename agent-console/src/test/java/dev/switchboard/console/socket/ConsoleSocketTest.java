@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutionException;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -84,6 +86,19 @@ class ConsoleSocketTest {
         // Idle for a while: the console pings (20 s by default, inside Heroku's 55 s idle window).
         client.awaitPing(Duration.ofSeconds(30));
         client.close();
+    }
+
+    @Test
+    void aDisabledAgentIsSignedOut() throws Exception {
+        String agent = SwitchboardApi.createAgent("disabled", "Disabled");
+        String cookie = cookieOf(agent);
+        SwitchboardApi.disable(agent);
+        // The console's own check passes (the token is still signed and unexpired); the switchboard refuses.
+        SocketClient client = SocketClient.open(root.toString(), origin(), cookie).get();
+        JsonNode signedOut = client.await("connection", f -> "signed_out".equals(f.path("state").asText()), SOON);
+        assertTrue(signedOut.path("reason").asText().contains("no longer accepts"), signedOut.toString());
+        client.awaitClosed(SOON);
+        assertTrue(client.frames().stream().noneMatch(f -> "connected".equals(f.path("state").asText())));
     }
 
     @Test
