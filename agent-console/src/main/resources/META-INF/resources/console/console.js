@@ -157,6 +157,10 @@ function trendView(trend) {
   }
   const points = trendPoints(trend);
   const negative = !!trend.negative;
+  if (points.length === 0 && !negative) {
+    // Nothing of the customer's scored yet: no trend to show.
+    return null;
+  }
   const label = negative ? 'sentiment trending negative' : `sentiment trend ${trend.direction || 'steady'}`;
   const wrap = el('span', { class: `trend${negative ? ' negative' : ''}`, role: 'img', 'aria-label': label,
     title: label, 'data-testid': 'conv-trend', 'data-negative': String(negative) });
@@ -164,12 +168,13 @@ function trendView(trend) {
     const w = 48;
     const h = 16;
     const step = w / (points.length - 1);
-    const coords = points.map((p, i) => `${(i * step).toFixed(1)},${(h - 1 - (p / 4) * (h - 2)).toFixed(1)}`);
+    // Points run from -2 (very negative) to +2 (very positive), as the enrichment maps the scores.
+    const coords = points.map((p, i) => `${(i * step).toFixed(1)},${(h - 1 - ((p + 2) / 4) * (h - 2)).toFixed(1)}`);
     const line = svg('svg', { width: w, height: h, viewBox: `0 0 ${w} ${h}`, 'aria-hidden': 'true' });
     line.append(svg('polyline', { points: coords.join(' '), fill: 'none', stroke: '#1f5fbf', 'stroke-width': 1.5 }));
     wrap.append(line);
   } else {
-    const arrows = { down: '↘', up: '↗' };
+    const arrows = { falling: '↘', rising: '↗' };
     wrap.append(document.createTextNode(arrows[trend.direction] || '→'));
   }
   return wrap;
@@ -252,7 +257,7 @@ function onStatus(frame) {
   message.errorMessage = frame.errorMessage ?? message.errorMessage;
   message.statusTimes = { ...(message.statusTimes || {}) };
   if (!message.statusTimes[frame.status]) {
-    message.statusTimes[frame.status] = new Date().toISOString();
+    message.statusTimes[frame.status] = frame.at || new Date().toISOString();
   }
   render();
 }

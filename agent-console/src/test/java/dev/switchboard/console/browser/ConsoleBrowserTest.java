@@ -4,38 +4,42 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.switchboard.console.enrich.Enrichment;
 import dev.switchboard.console.testing.Browser;
-import dev.switchboard.console.testing.PassThroughEnrichment;
 import dev.switchboard.console.testing.SocketClient;
 import dev.switchboard.console.testing.StackResource;
 import dev.switchboard.console.testing.SwitchboardApi;
 
 /**
  * An agent in headless Chromium against the whole stack (DynamoDB Local, S3Mock, Twilio stand-in, the packaged
- * switchboard, this console): signs in, goes available, answers a customer who texts in, sees the reply delivered,
- * cannot answer a customer who opted out, and keeps one copy of everything through a switchboard restart.
+ * switchboard, this console with its real sentiment enrichment), and a customer on the stand-in's dev phone in a second
+ * browser: the customer texts, the agent sees it scored and answers, the phone gets the reply and the console shows it
+ * delivered; angry texts show as negative; a customer who opted out cannot be answered; everything is kept once through
+ * a switchboard restart.
  */
 @QuarkusTest
 @QuarkusTestResource(StackResource.class)
@@ -44,131 +48,177 @@ class ConsoleBrowserTest {
     /** The first message after a fresh switchboard waits for its stream lease (10-40 s on this kind of machine). */
     private static final Duration ROUTED = Duration.ofSeconds(150);
     private static final Duration SOON = Duration.ofSeconds(20);
+    /** A score waits for the model (loaded in the background at start-up) and a worker. */
+    private static final Duration SCORED = Duration.ofSeconds(60);
+    private static final Set<String> SENTIMENTS = Set.of("very negative", "negative", "neutral", "positive",
+            "very positive");
+    private static final Set<String> NEGATIVE = Set.of("negative", "very negative");
+
+    /** The agent's browser and the customer's phone, shared by the tests (each signs its own agent in). */
+    private static Browser agentBrowser;
+    private static Browser phone;
 
     @TestHTTPResource("/console/")
     URL console;
 
-    @Inject
-    Enrichment enrichment;
+    @BeforeAll
+    static void startBrowsers() {
+        agentBrowser = Browser.start(1280, 800);
+        phone = Browser.start(390, 844);
+        phone.emulate(390, 844, true);
+        phone.open(StackResource.stack().phoneUrl());
+        phone.await("the dev phone", SOON,
+                d -> SwitchboardApi.BUSINESS.equals(phone.find("phone-business-number").getText()));
+    }
+
+    @AfterAll
+    static void closeBrowsers() {
+        if (agentBrowser != null) {
+            agentBrowser.close();
+        }
+        if (phone != null) {
+            phone.close();
+        }
+    }
 
     @Test
-    void agentAnswersCustomersFromTheBrowser() throws Exception {
+    void agentAnswersACustomerTextingFromTheDevPhone() throws Exception {
+        Browser browser = agentBrowser;
         String agent = SwitchboardApi.createAgent("ann", "Ann Example");
-        try (Browser browser = Browser.start(1280, 800)) {
-            browser.emulate(1280, 800, false);
-            signIn(browser, agent, "Ann Example");
-            goAvailable(browser, 10);
+        browser.emulate(1280, 800, false);
+        signIn(browser, agent, "Ann Example");
+        goAvailable(browser, 10);
 
-            String customer = SwitchboardApi.newCustomer();
-            SwitchboardApi.text(customer, "Hello, where is my parcel?");
-            awaitConversation(browser, customer, ROUTED);
-            browser.await("the preview and waiting time", SOON, d -> {
-                WebElement item = conversationItem(browser, customer);
-                return "Hello, where is my parcel?".equals(item.findElement(testId("conv-preview")).getText())
-                        && item.findElement(testId("conv-waiting")).getText().startsWith("waiting");
-            });
-            openConversation(browser, customer);
-            browser.await("the customer's message, just now", SOON,
-                    d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=inbound]")).stream()
-                            .anyMatch(m -> "just now".equals(m.findElement(testId("message-time")).getText())));
-            // The bubble holds the text and its time, nothing else.
-            assertEquals("Hello, where is my parcel?\njust now",
-                    browser.css("[data-testid=message][data-direction=inbound]").get(0).getText());
-            assertEquals(customer, browser.find("conversation-title").getText());
+        String customer = SwitchboardApi.newCustomer();
+        phoneText(customer, "Hello, where is my parcel?");
+        awaitConversation(browser, customer, ROUTED);
+        browser.await("the preview and waiting time", SOON, d -> {
+            WebElement item = conversationItem(browser, customer);
+            return "Hello, where is my parcel?".equals(item.findElement(testId("conv-preview")).getText())
+                    && item.findElement(testId("conv-waiting")).getText().startsWith("waiting");
+        });
+        openConversation(browser, customer);
+        browser.await("the customer's message, just now", SOON,
+                d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=inbound]")).stream()
+                        .anyMatch(m -> "just now".equals(m.findElement(testId("message-time")).getText())));
+        WebElement face = browser.await("the message's sentiment", SCORED,
+                d -> d.findElements(By.cssSelector(
+                        "[data-testid=message][data-direction=inbound] " + "[data-testid=message-sentiment]")).stream()
+                        .findFirst().orElse(null));
+        String sentiment = face.getAttribute("data-sentiment");
+        assertTrue(SENTIMENTS.contains(sentiment), sentiment);
+        assertEquals(sentiment, face.getAttribute("aria-label"));
+        assertEquals(sentiment, face.getAttribute("title"));
+        // The bubble holds the text and its time, nothing else (the face is a picture).
+        assertEquals("Hello, where is my parcel?\njust now",
+                browser.css("[data-testid=message][data-direction=inbound]").get(0).getText());
+        assertEquals(customer, browser.find("conversation-title").getText());
+        assertFalse(conversationItem(browser, customer).getAttribute("class").contains("negative"),
+                "one message is no trend");
 
-            // Live segment count as the agent types.
-            WebElement reply = browser.find("composer-input");
-            reply.sendKeys("Sorry for the wait!");
-            assertCounter(browser, "GSM-7", "19/160", "1 segment");
-            reply.sendKeys(Keys.SHIFT, Keys.ENTER);
-            reply.sendKeys("It ships today.");
-            assertEquals("Sorry for the wait!\nIt ships today.", reply.getAttribute("value"),
-                    "Shift+Enter is a new line, not a send");
-            assertCounter(browser, "GSM-7", "35/160", "1 segment");
+        // Live segment count as the agent types.
+        WebElement reply = browser.find("composer-input");
+        reply.sendKeys("Sorry for the wait!");
+        assertCounter(browser, "GSM-7", "19/160", "1 segment");
+        reply.sendKeys(Keys.SHIFT, Keys.ENTER);
+        reply.sendKeys("It ships today.");
+        assertEquals("Sorry for the wait!\nIt ships today.", reply.getAttribute("value"),
+                "Shift+Enter is a new line, not a send");
+        assertCounter(browser, "GSM-7", "35/160", "1 segment");
 
-            // Enter sends; the stand-in records it; the console shows it delivered.
-            reply.sendKeys(Keys.ENTER);
-            browser.await("the composer emptied", SOON, d -> reply.getAttribute("value").isEmpty());
-            JsonNode sent = awaitSent(customer, "Sorry for the wait!\nIt ships today.");
-            assertEquals(SwitchboardApi.BUSINESS, sent.path("from").asText());
-            String status = browser.await("the reply delivered", ROUTED,
-                    d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=outbound]")).stream()
-                            .map(m -> m.findElement(testId("message-status")).getText())
-                            .filter(s -> s.contains("delivered")).findFirst().orElse(null));
-            assertTrue(status.endsWith("delivered just now"), status);
+        // Enter sends; the customer's phone gets it from the business number; the console shows it delivered.
+        reply.sendKeys(Keys.ENTER);
+        browser.await("the composer emptied", SOON, d -> reply.getAttribute("value").isEmpty());
+        WebElement onThePhone = phone.await("the reply on the phone", ROUTED,
+                d -> outboundOnPhone("Sorry for the wait!\nIt ships today."));
+        phone.await("the reply delivered to the phone", SOON,
+                d -> "delivered".equals(onThePhone.getAttribute("data-status")));
+        assertTrue(onThePhone.findElement(testId("phone-message-status")).getText().startsWith("Business"),
+                onThePhone.getText());
+        JsonNode sent = awaitSent(customer, "Sorry for the wait!\nIt ships today.");
+        assertEquals(SwitchboardApi.BUSINESS, sent.path("from").asText());
+        String status = browser.await("the reply delivered", ROUTED,
+                d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=outbound]")).stream()
+                        .map(m -> m.findElement(testId("message-status")).getText())
+                        .filter(s -> s.contains("delivered")).findFirst().orElse(null));
+        assertTrue(status.endsWith("delivered just now"), status);
+        phone.screenshot("phone-390x844");
 
-            // A photo from the customer shows as a thumbnail, loaded from its presigned link.
-            SwitchboardApi.text(customer, "Here is the label", StackResource.stack().standIn().mediaUrl("sample.png"));
-            browser.await("the photo's thumbnail", ROUTED,
-                    d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d)
-                            .executeScript("return [...document.querySelectorAll('img[data-testid=message-media]')]"
-                                    + ".some(img => img.complete && img.naturalWidth > 0)"));
+        // A photo from the phone shows as a thumbnail, loaded from its presigned link.
+        phoneText(customer, "Here is the label", samplePicture());
+        browser.await("the photo's thumbnail", ROUTED,
+                d -> (Boolean) ((JavascriptExecutor) d)
+                        .executeScript("return [...document.querySelectorAll('img[data-testid=message-media]')]"
+                                + ".some(img => img.complete && img.naturalWidth > 0)"));
 
-            segmentCounts(browser, reply);
-            browser.screenshot("console-1280x800");
+        segmentCounts(browser, reply);
+        browser.screenshot("console-1280x800");
 
-            // A customer who texts STOP cannot be answered, and the composer says why.
-            String leaver = SwitchboardApi.newCustomer();
-            SwitchboardApi.text(leaver, "Hi, quick question");
-            awaitConversation(browser, leaver, ROUTED);
-            SwitchboardApi.text(leaver, "STOP");
-            browser.await("the opt-out badge", ROUTED, d -> {
-                WebElement conversation = conversationItem(browser, leaver);
-                return conversation != null && !conversation.findElements(testId("conv-optout")).isEmpty();
-            });
-            openConversation(browser, leaver);
-            browser.await("the composer refusing", SOON, d -> !browser.find("composer-input").isEnabled());
-            assertFalse(browser.find("composer-send").isEnabled());
-            WebElement blocked = browser.find("composer-blocked");
-            assertTrue(blocked.isDisplayed());
-            assertTrue(blocked.getText().contains("opted out"), blocked.getText());
-            browser.screenshot("console-1280x800-opted-out");
+        // A customer who texts STOP cannot be answered, and the composer says why.
+        String leaver = SwitchboardApi.newCustomer();
+        phoneText(leaver, "Hi, quick question");
+        awaitConversation(browser, leaver, ROUTED);
+        phoneText(leaver, "STOP");
+        browser.await("the opt-out badge", ROUTED, d -> {
+            WebElement conversation = conversationItem(browser, leaver);
+            return conversation != null && !conversation.findElements(testId("conv-optout")).isEmpty();
+        });
+        openConversation(browser, leaver);
+        browser.await("the composer refusing", SOON, d -> !browser.find("composer-input").isEnabled());
+        assertFalse(browser.find("composer-send").isEnabled());
+        WebElement blocked = browser.find("composer-blocked");
+        assertTrue(blocked.isDisplayed());
+        assertTrue(blocked.getText().contains("opted out"), blocked.getText());
+        browser.screenshot("console-1280x800-opted-out");
+        phone.screenshot("phone-390x844-stop");
 
-            // A phone-sized screen: the list and the conversation take turns.
-            browser.emulate(390, 844, true);
-            browser.find("back-to-list").click();
-            browser.await("the list alone", SOON,
-                    d -> browser.find("conversation-list").isDisplayed() && !browser.find("timeline").isDisplayed());
-            browser.screenshot("console-390x844-list");
-            openConversation(browser, customer);
-            browser.await("the conversation alone", SOON,
-                    d -> browser.find("timeline").isDisplayed() && !browser.find("conversation-list").isDisplayed());
-            browser.screenshot("console-390x844-conversation");
-            browser.emulate(1280, 800, false);
-            assertTrue(Files.size(Browser.SCREENSHOTS.resolve("console-390x844-list.png")) > 0);
+        // A phone-sized screen: the list and the conversation take turns.
+        browser.emulate(390, 844, true);
+        browser.find("back-to-list").click();
+        browser.await("the list alone", SOON,
+                d -> browser.find("conversation-list").isDisplayed() && !browser.find("timeline").isDisplayed());
+        browser.screenshot("console-390x844-list");
+        openConversation(browser, customer);
+        browser.await("the conversation alone", SOON,
+                d -> browser.find("timeline").isDisplayed() && !browser.find("conversation-list").isDisplayed());
+        browser.screenshot("console-390x844-conversation");
+        browser.emulate(1280, 800, false);
+        assertTrue(Files.size(Browser.SCREENSHOTS.resolve("console-390x844-list.png")) > 0);
 
-            // The switchboard restarts (a deployment): the console reconnects and the switchboard resends everything;
-            // the page keeps one copy of each conversation and message.
-            int messagesBefore = browser.all("message").size();
-            StackResource.stack().stopSwitchboard();
-            browser.await("the reconnecting banner", SOON, d -> browser.find("connection-banner").isDisplayed()
-                    && browser.find("connection-banner").getText().contains("retrying"));
-            StackResource.stack().startSwitchboard();
-            browser.await("the banner gone", Duration.ofSeconds(60),
-                    d -> !browser.find("connection-banner").isDisplayed());
-            browser.await("the resent conversations", SOON,
-                    d -> conversationItem(browser, customer) != null && conversationItem(browser, leaver) != null);
-            assertEquals(1, browser.css("[data-testid=conversation-item][data-customer='" + customer + "']").size());
-            assertEquals(1, browser.css("[data-testid=conversation-item][data-customer='" + leaver + "']").size());
-            assertEquals(messagesBefore, browser.all("message").size(), "no message shown twice");
-            assertEquals("true", browser.find("availability-toggle").getAttribute("aria-pressed"));
+        // The switchboard restarts (a deployment): the console reconnects and the switchboard resends everything;
+        // the page keeps one copy of each conversation and message, with their sentiment.
+        int messagesBefore = browser.all("message").size();
+        int facesBefore = browser.all("message-sentiment").size();
+        StackResource.stack().stopSwitchboard();
+        browser.await("the reconnecting banner", SOON, d -> browser.find("connection-banner").isDisplayed()
+                && browser.find("connection-banner").getText().contains("retrying"));
+        StackResource.stack().startSwitchboard();
+        browser.await("the banner gone", Duration.ofSeconds(60), d -> !browser.find("connection-banner").isDisplayed());
+        browser.await("the resent conversations", SOON,
+                d -> conversationItem(browser, customer) != null && conversationItem(browser, leaver) != null);
+        assertEquals(1, browser.css("[data-testid=conversation-item][data-customer='" + customer + "']").size());
+        assertEquals(1, browser.css("[data-testid=conversation-item][data-customer='" + leaver + "']").size());
+        assertEquals(messagesBefore, browser.all("message").size(), "no message shown twice");
+        assertEquals(facesBefore, browser.all("message-sentiment").size(), "the scores kept");
+        assertEquals("true", browser.find("availability-toggle").getAttribute("aria-pressed"));
 
-            // A refused command is shown without losing anything: nobody called "nobody" is available.
-            openConversation(browser, customer);
-            browser.find("transfer-input").sendKeys("nobody");
-            browser.find("transfer-button").click();
-            WebElement refusal = browser.await("the refusal", SOON, d -> browser.all("error-notice").stream()
-                    .filter(n -> n.getText().contains("agent_unavailable")).findFirst().orElse(null));
-            assertTrue(refusal.isDisplayed());
-            assertTrue(conversationItem(browser, customer) != null, "still Ann's");
+        // A refused command is shown without losing anything: nobody called "nobody" is available.
+        openConversation(browser, customer);
+        browser.find("transfer-input").sendKeys("nobody");
+        browser.find("transfer-button").click();
+        WebElement refusal = browser.await("the refusal", SOON, d -> browser.all("error-notice").stream()
+                .filter(n -> n.getText().contains("agent_unavailable")).findFirst().orElse(null));
+        assertTrue(refusal.isDisplayed());
+        assertTrue(conversationItem(browser, customer) != null, "still Ann's");
 
-            // Transfer to an available colleague (connected here without a browser); resolve the other one.
-            String bob = SwitchboardApi.createAgent("bob", "Bob Example");
-            String root = console.toString().replaceFirst("console/$", "");
-            String bobCookie = "console_token=" + io.restassured.RestAssured.given().contentType("application/json")
-                    .body(java.util.Map.of("agent", bob, "password", bob + "-password")).post("/console/api/login")
-                    .then().statusCode(200).extract().cookie("console_token");
-            SocketClient colleague = SocketClient.open(root, root.replaceFirst("/$", ""), bobCookie).get();
+        // Transfer to an available colleague (connected here without a browser); resolve the other one.
+        String bob = SwitchboardApi.createAgent("bob", "Bob Example");
+        String root = console.toString().replaceFirst("console/$", "");
+        String bobCookie = "console_token=" + io.restassured.RestAssured.given().contentType("application/json")
+                .body(java.util.Map.of("agent", bob, "password", bob + "-password")).post("/console/api/login").then()
+                .statusCode(200).extract().cookie("console_token");
+        SocketClient colleague = SocketClient.open(root, root.replaceFirst("/$", ""), bobCookie).get();
+        try {
             colleague.await("presence", f -> true, SOON);
             colleague.send(java.util.Map.of("type", "available", "capacity", 5));
             colleague.await("presence", f -> "available".equals(f.path("presence").asText()), SOON);
@@ -176,44 +226,103 @@ class ConsoleBrowserTest {
             browser.find("transfer-button").click();
             browser.await("the conversation gone to Bob", SOON, d -> conversationItem(browser, customer) == null);
             colleague.await("assigned", f -> customer.equals(f.path("customer").asText()), SOON);
+            // Bob takes nothing more: the next test's customers are its own agent's.
+            colleague.send(java.util.Map.of("type", "away"));
+            colleague.await("presence", f -> "away".equals(f.path("presence").asText()), SOON);
+        } finally {
             colleague.close();
-
-            openConversation(browser, leaver);
-            browser.find("resolve-button").click();
-            browser.await("the resolved conversation gone", SOON, d -> conversationItem(browser, leaver) == null);
-            assertTrue(browser.all("info-notice").stream().anyMatch(n -> n.getText().contains("resolved")));
         }
+
+        openConversation(browser, leaver);
+        browser.find("resolve-button").click();
+        browser.await("the resolved conversation gone", SOON, d -> conversationItem(browser, leaver) == null);
+        assertTrue(browser.all("info-notice").stream().anyMatch(n -> n.getText().contains("resolved")));
+        goAwayAndSignOut(browser);
     }
 
     @Test
-    void negativeMessagesShowTheirSentimentAndTheTrend() {
-        Assumptions.assumeFalse(ClientProxy.unwrap(enrichment) instanceof PassThroughEnrichment,
-                "no Enrichment bean in this build yet: the test-only pass-through scores nothing");
+    void angryTextsFromThePhoneShowNegativeAndTheConversationIsFlagged() {
+        Browser browser = agentBrowser;
         String agent = SwitchboardApi.createAgent("sam", "Sam Example");
-        try (Browser browser = Browser.start(1280, 800)) {
-            signIn(browser, agent, "Sam Example");
-            goAvailable(browser, 10);
-            String customer = SwitchboardApi.newCustomer();
-            SwitchboardApi.text(customer, "This is terrible. I am furious and very disappointed.");
-            awaitConversation(browser, customer, ROUTED);
-            openConversation(browser, customer);
-            SwitchboardApi.text(customer, "Awful service, the worst I have ever had. I hate this.");
-            SwitchboardApi.text(customer, "Still nothing. This is a horrible, useless experience.");
-            WebElement icon = browser.await("a negative sentiment icon", ROUTED,
-                    d -> d.findElements(testId("message-sentiment")).stream()
-                            .filter(i -> Set.of("negative", "very negative").contains(i.getAttribute("data-sentiment")))
-                            .findFirst().orElse(null));
-            assertTrue(Set.of("negative", "very negative").contains(icon.getAttribute("aria-label")));
-            browser.await("the conversation flagged as trending negative", ROUTED, d -> {
-                WebElement conversation = conversationItem(browser, customer);
-                return conversation != null && conversation.getAttribute("class").contains("negative") && !conversation
-                        .findElements(By.cssSelector("[data-testid=conv-trend][data-negative=true]")).isEmpty();
-            });
-            browser.screenshot("console-1280x800-sentiment");
+        browser.emulate(1280, 800, false);
+        signIn(browser, agent, "Sam Example");
+        goAvailable(browser, 10);
+        String customer = SwitchboardApi.newCustomer();
+        phoneText(customer, "This is terrible. I am furious and very disappointed.");
+        awaitConversation(browser, customer, ROUTED);
+        openConversation(browser, customer);
+        phoneText(customer, "Awful service, the worst I have ever had. I hate this.");
+        phoneText(customer, "Still nothing. This is a horrible, useless experience.");
+        browser.await("the three texts", ROUTED,
+                d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=inbound]")).size() == 3);
+        WebElement icon = browser.await("a negative sentiment icon", SCORED,
+                d -> d.findElements(testId("message-sentiment")).stream()
+                        .filter(i -> NEGATIVE.contains(i.getAttribute("data-sentiment"))).findFirst().orElse(null));
+        assertTrue(NEGATIVE.contains(icon.getAttribute("aria-label")), icon.getAttribute("aria-label"));
+        assertTrue(NEGATIVE.contains(icon.getAttribute("title")), icon.getAttribute("title"));
+        WebElement trend = browser.await("the conversation flagged as trending negative", SCORED, d -> {
+            WebElement conversation = conversationItem(browser, customer);
+            return conversation == null || !conversation.getAttribute("class").contains("negative") ? null
+                    : conversation.findElements(By.cssSelector("[data-testid=conv-trend][data-negative=true]")).stream()
+                            .findFirst().orElse(null);
+        });
+        assertEquals("sentiment trending negative", trend.getAttribute("aria-label"));
+        browser.screenshot("console-1280x800-negative");
+        phone.screenshot("phone-390x844-negative");
+        goAwayAndSignOut(browser);
+    }
+
+    /** Texts from the dev phone page as this number, as a person would, and waits until the switchboard took it. */
+    private static void phoneText(String number, String body, Path... pictures) {
+        WebElement field = phone.find("phone-number");
+        if (!number.equals(field.getAttribute("value"))) {
+            field.clear();
+            field.sendKeys(number, Keys.ENTER);
+            phone.await("the thread of " + number, SOON, d -> phone.find("phone-empty").isDisplayed());
         }
+        long before = inboundOnPhone(body);
+        for (Path picture : pictures) {
+            phone.find("phone-media").sendKeys(picture.toAbsolutePath().toString());
+        }
+        phone.find("phone-body").sendKeys(body);
+        phone.find("phone-send").click();
+        phone.await("the text accepted by the switchboard", SOON,
+                d -> phone.find("phone-status").getText().startsWith("Sent ")
+                        && phone.find("phone-body").getAttribute("value").isEmpty());
+        phone.await("the text in the phone's thread", SOON, d -> inboundOnPhone(body) == before + 1);
+    }
+
+    private static long inboundOnPhone(String body) {
+        return phone.css("[data-testid=phone-message][data-direction=inbound]").stream()
+                .filter(m -> m.getAttribute("data-status").equals("received") && m
+                        .findElements(testId("phone-message-body")).stream().anyMatch(b -> body.equals(b.getText())))
+                .count();
+    }
+
+    private static WebElement outboundOnPhone(String body) {
+        return phone.css("[data-testid=phone-message][data-direction=outbound]").stream().filter(
+                m -> m.findElements(testId("phone-message-body")).stream().anyMatch(b -> body.equals(b.getText())))
+                .findFirst().orElse(null);
+    }
+
+    /** The stand-in's sample picture as a file to attach, as a customer picks one from their phone. */
+    private static Path samplePicture() throws Exception {
+        Path file = Path.of("target", "phone-upload", "label.png");
+        Files.createDirectories(file.getParent());
+        HttpResponse<byte[]> response = HttpClient.newHttpClient()
+                .send(HttpRequest
+                        .newBuilder(
+                                URI.create(StackResource.stack().standIn().url() + "/_standin/phone/media/sample.png"))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode());
+        Files.write(file, response.body());
+        return file;
     }
 
     private void signIn(Browser browser, String agent, String displayName) {
+        browser.open(console.toString());
+        // A browser another test signed in with: start from no session.
+        browser.driver().manage().deleteAllCookies();
         browser.open(console.toString());
         browser.await("the sign-in form", SOON, d -> browser.find("login-form").isDisplayed());
         browser.find("login-agent").sendKeys(agent);
@@ -236,6 +345,15 @@ class ConsoleBrowserTest {
         browser.find("availability-toggle").click();
         browser.await("available", SOON,
                 d -> "true".equals(browser.find("availability-toggle").getAttribute("aria-pressed")));
+    }
+
+    /** Ends the agent's shift, so that no customer of another test is routed to them. */
+    private static void goAwayAndSignOut(Browser browser) {
+        browser.find("availability-toggle").click();
+        browser.await("away", SOON,
+                d -> "false".equals(browser.find("availability-toggle").getAttribute("aria-pressed")));
+        browser.find("sign-out").click();
+        browser.await("the sign-in form", SOON, d -> browser.find("login-form").isDisplayed());
     }
 
     private static WebElement awaitConversation(Browser browser, String customer, Duration timeout) {
@@ -297,7 +415,7 @@ class ConsoleBrowserTest {
     }
 
     private static void setReply(Browser browser, String text) {
-        ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
+        ((JavascriptExecutor) browser.driver()).executeScript(
                 "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
                 browser.find("composer-input"), text);
     }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -22,26 +21,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
-/** The real model, in the application: what an agent would see for clear cases. */
+/**
+ * The real model, in the application: what an agent would see for clear cases. It shares the application (and the stack
+ * the other tests bring) rather than starting one of its own.
+ */
 @QuarkusTest
-@TestProfile(SentimentModelTest.NoDevServices.class)
 class SentimentModelTest {
-
-    /**
-     * The switchboard's pom on the test classpath brings its Amazon extensions, whose Dev Services want Docker; this
-     * test needs none of them.
-     */
-    public static class NoDevServices implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.devservices.enabled", "false");
-        }
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -25,7 +25,9 @@ class SwitchboardDownTest {
             return Map.of("console.switchboard-url", "http://localhost:" + ChildJvm.freePort(),
                     "mp.jwt.verify.publickey", JwtKeys.generate().publicPem(),
                     "dev.switchboard.console.session.SwitchboardLogin/login/Retry/delay", "10",
-                    "dev.switchboard.console.session.SwitchboardLogin/login/Retry/jitter", "5");
+                    "dev.switchboard.console.session.SwitchboardLogin/login/Retry/jitter", "5",
+                    // Nothing is scored here: spare the shared machine the model's loading.
+                    "console.sentiment.load-at-startup", "false");
         }
     }
 

@@ -19,9 +19,10 @@ import dev.switchboard.local.LocalAws;
 import dev.switchboard.local.TwilioStandIn;
 
 /**
- * The whole stack under the console: DynamoDB Local, S3Mock, the Twilio stand-in and the packaged switchboard (from
- * {@code ../switchboard/target/quarkus-app}) as a process of its own, started once per JVM for every test class that
- * uses this resource, on free ports. The console under test is pointed at that switchboard and its public key.
+ * The whole stack under the console: DynamoDB Local, S3Mock, the Twilio stand-in (with its dev phone texting that
+ * switchboard) and the packaged switchboard (from {@code ../switchboard/target/quarkus-app}) as a process of its own,
+ * started once per JVM for every test class that uses this resource, on free ports. The console under test is pointed
+ * at that switchboard and its public key.
  */
 public class StackResource implements QuarkusTestResourceLifecycleManager {
 
@@ -62,9 +63,13 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
                     + " -DskipTests)");
         }
         LocalAws aws = LocalAws.shared(LOGS);
-        TwilioStandIn standIn = TwilioStandIn.start(TwilioStandIn.Config.forTests());
+        int port = ChildJvm.freePort();
+        // The dev phone texts this switchboard, at the URL it sees itself called at (its signature check needs that).
+        TwilioStandIn.Config twilio = TwilioStandIn.Config.forTests();
+        twilio = twilio.withPhone(twilio.phone().withWebhookUrl("http://localhost:" + port + "/twilio/messages"));
+        TwilioStandIn standIn = TwilioStandIn.start(twilio);
         JwtKeys keys = JwtKeys.loadOrCreate(Path.of("target", "jwt"));
-        Stack started = new Stack(aws, standIn, keys, ChildJvm.freePort());
+        Stack started = new Stack(aws, standIn, keys, port);
         started.startSwitchboard();
         return started;
     }
@@ -90,6 +95,11 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
 
         public TwilioStandIn standIn() {
             return standIn;
+        }
+
+        /** The dev phone's page, where a test plays the customer. */
+        public String phoneUrl() {
+            return standIn.url() + "/phone";
         }
 
         public JwtKeys keys() {
