@@ -255,18 +255,21 @@ class ConsoleBrowserTest {
         phoneText(customer, "Still nothing. This is a horrible, useless experience.");
         browser.await("the three texts", ROUTED,
                 d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=inbound]")).size() == 3);
-        WebElement icon = browser.await("a negative sentiment icon", SCORED,
+        // Attributes are read inside the waits: frames re-render these nodes, and a stale one is simply read again.
+        List<String> icon = browser.await("a negative sentiment icon", SCORED,
                 d -> d.findElements(testId("message-sentiment")).stream()
-                        .filter(i -> NEGATIVE.contains(i.getAttribute("data-sentiment"))).findFirst().orElse(null));
-        assertTrue(NEGATIVE.contains(icon.getAttribute("aria-label")), icon.getAttribute("aria-label"));
-        assertTrue(NEGATIVE.contains(icon.getAttribute("title")), icon.getAttribute("title"));
-        WebElement trend = browser.await("the conversation flagged as trending negative", SCORED, d -> {
+                        .filter(i -> NEGATIVE.contains(i.getAttribute("data-sentiment")))
+                        .map(i -> List.of(i.getAttribute("aria-label"), i.getAttribute("title"))).findFirst()
+                        .orElse(null));
+        assertTrue(NEGATIVE.contains(icon.get(0)), icon.get(0));
+        assertTrue(NEGATIVE.contains(icon.get(1)), icon.get(1));
+        String trend = browser.await("the conversation flagged as trending negative", SCORED, d -> {
             WebElement conversation = conversationItem(browser, customer);
             return conversation == null || !conversation.getAttribute("class").contains("negative") ? null
                     : conversation.findElements(By.cssSelector("[data-testid=conv-trend][data-negative=true]")).stream()
-                            .findFirst().orElse(null);
+                            .map(t -> t.getAttribute("aria-label")).findFirst().orElse(null);
         });
-        assertEquals("sentiment trending negative", trend.getAttribute("aria-label"));
+        assertEquals("sentiment trending negative", trend);
         browser.screenshot("console-1280x800-negative");
         phone.screenshot("phone-390x844-negative");
         goAwayAndSignOut(browser);
