@@ -107,6 +107,11 @@ class EnrichmentStreamTest {
             return browser.getItems().get(index);
         }
 
+        ObjectNode first(String type) {
+            return browser.getItems().stream().filter(f -> f.get("type").asText().equals(type)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + type + " frame in " + types()));
+        }
+
         List<String> types() {
             return browser.getItems().stream().map(f -> f.get("type").asText()).toList();
         }
@@ -293,8 +298,9 @@ class EnrichmentStreamTest {
         agent.upstream.onNext(JSON.createObjectNode().put("type", "status").put("conversation", "c1")
                 .put("messageId", "o1").put("status", "delivered"));
 
-        agent.browser.awaitItems(3, WAIT);
-        ObjectNode a = agent.frame(0);
+        // assigned, update and status, plus a sentiment frame for each customer message (m0, m1), in any order.
+        agent.browser.awaitItems(5, WAIT);
+        ObjectNode a = agent.first("assigned");
         assertEquals("yesterday", a.at("/history/0/relative").asText());
         assertEquals("3 minutes ago", a.at("/history/1/relative").asText());
         assertEquals(NOW.minusSeconds(180).toString(), a.at("/history/1/createdAt").asText());
@@ -302,9 +308,8 @@ class EnrichmentStreamTest {
         assertEquals("failed 30007 · 1 minute ago", a.at("/history/2/statusRelative").asText());
         assertNull(a.at("/history/0").get("statusRelative"));
         assertEquals("yesterday", a.at("/summary/lastMessageRelative").asText());
-        assertEquals("just now", agent.frame(1).at("/message/relative").asText());
-        ObjectNode status = agent.browser.getItems().stream().filter(f -> f.get("type").asText().equals("status"))
-                .findFirst().orElseThrow();
+        assertEquals("just now", agent.first("update").at("/message/relative").asText());
+        ObjectNode status = agent.first("status");
         assertEquals(NOW.toString(), status.get("at").asText());
         assertEquals("just now", status.get("relative").asText());
     }
