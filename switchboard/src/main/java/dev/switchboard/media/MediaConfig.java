@@ -37,9 +37,32 @@ public interface MediaConfig {
     @WithDefault("4")
     int workers();
 
-    /** Downloads that may wait for a worker; beyond this a message's media is recorded as failed, not dropped. */
+    /** Messages whose media may wait for a worker; beyond this they are left to the sweeper, never dropped. */
     @WithDefault("1000")
     int queueSize();
+
+    /**
+     * Every attachment is {@code stored}, {@code rejected} or {@code failed} within this time of its webhook, whatever
+     * crashes in between.
+     */
+    @WithDefault("10m")
+    Duration finalWithin();
+
+    /** How long a claim on a message's media holds; an instance that dies while fetching is replaced after it. */
+    @WithDefault("3m")
+    Duration claimLease();
+
+    /** Claims of one message's media before what is still pending is recorded as failed. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** How often each instance looks for media nobody claimed, or whose claim expired. */
+    @WithDefault("30s")
+    Duration sweepInterval();
+
+    /** Messages one sweep takes on at most. */
+    @WithDefault("20")
+    int sweepBatch();
 
     /** How long a presigned media URL handed to agents stays valid. */
     @WithDefault("15m")
