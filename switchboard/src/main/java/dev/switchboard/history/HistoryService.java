@@ -12,7 +12,6 @@ import dev.switchboard.history.HistoryViews.ConversationView;
 import dev.switchboard.history.HistoryViews.MediaView;
 import dev.switchboard.history.HistoryViews.MessagePage;
 import dev.switchboard.history.HistoryViews.MessageView;
-import dev.switchboard.media.MediaStore;
 import dev.switchboard.twilio.TwilioConfig;
 import dev.switchboard.web.ApiException;
 
@@ -21,11 +20,11 @@ import dev.switchboard.web.ApiException;
 public class HistoryService {
 
     private final HistoryStore store;
-    private final MediaStore media;
+    private final MediaLinks media;
     private final HistoryConfig config;
     private final TwilioConfig twilio;
 
-    HistoryService(HistoryStore store, MediaStore media, HistoryConfig config, TwilioConfig twilio) {
+    HistoryService(HistoryStore store, MediaLinks media, HistoryConfig config, TwilioConfig twilio) {
         this.store = store;
         this.media = media;
         this.config = config;

@@ -1,12 +1,14 @@
 package dev.switchboard.media;
 
 import java.time.Duration;
-import java.util.List;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Where MMS media goes and how much of it is accepted. */
+/**
+ * Where MMS media goes and how much of it is accepted. Where it may be fetched from, and how fast, is Twilio's side:
+ * {@link dev.switchboard.twilio.TwilioMediaConfig} (same prefix).
+ */
 @ConfigMapping(prefix = "switchboard.media")
 public interface MediaConfig {
 
@@ -21,17 +23,6 @@ public interface MediaConfig {
     /** Largest total of one message's files, in bytes (Twilio's MMS limit is 5 MB). */
     @WithDefault("5242880")
     long maxTotalBytes();
-
-    /**
-     * Hosts media may be fetched from. The account's credentials are sent only to these; redirects elsewhere are
-     * followed without them.
-     */
-    @WithDefault("api.twilio.com")
-    List<String> allowedHosts();
-
-    /** Time allowed for one download, from request to last byte. */
-    @WithDefault("20s")
-    Duration fetchTimeout();
 
     /** Threads downloading media; a webhook never waits for them. */
     @WithDefault("4")

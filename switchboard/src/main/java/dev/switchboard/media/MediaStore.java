@@ -9,6 +9,7 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
 import software.amazon.awssdk.core.sync.RequestBody;
+import dev.switchboard.history.MediaLinks;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** MMS media in S3: the only bean that talks to S3. */
 @ApplicationScoped
-public class MediaStore {
+public class MediaStore implements MediaLinks {
 
     private static final Logger LOG = Logger.getLogger(MediaStore.class);
 
@@ -37,7 +38,7 @@ public class MediaStore {
                 .contentLength(length).build(), RequestBody.fromInputStream(content, length));
     }
 
-    /** A time-limited URL through which a browser can load the object without AWS credentials. */
+    @Override
     public URL presignedGet(String key) {
         return presigner.presignGetObject(request -> request.signatureDuration(config.presignedUrlTtl())
                 .getObjectRequest(get -> get.bucket(config.bucket()).key(key))).url();

@@ -16,7 +16,6 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 
-import dev.switchboard.media.MediaConfig;
 
 /**
  * Downloads MMS media from Twilio with the account's credentials. Twilio answers a media URL with a redirect to a
@@ -30,9 +29,9 @@ public class TwilioMedia {
 
     private final HttpClient http;
     private final TwilioConfig twilio;
-    private final MediaConfig config;
+    private final TwilioMediaConfig config;
 
-    TwilioMedia(TwilioConfig twilio, MediaConfig config) {
+    TwilioMedia(TwilioConfig twilio, TwilioMediaConfig config) {
         this.twilio = twilio;
         this.config = config;
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
