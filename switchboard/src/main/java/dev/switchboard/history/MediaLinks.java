@@ -3,8 +3,8 @@ package dev.switchboard.history;
 import java.net.URL;
 
 /**
- * Links to stored media for clients. Implemented by the media package, so that history, which the media package
- * writes to, does not depend on it in turn.
+ * Links to stored media for clients. Implemented by the media package, so that history, which the media package writes
+ * to, does not depend on it in turn.
  */
 public interface MediaLinks {
 

@@ -9,12 +9,13 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.jboss.logging.Logger;
 
 import software.amazon.awssdk.core.sync.RequestBody;
-import dev.switchboard.history.MediaLinks;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import dev.switchboard.history.MediaLinks;
 
 /** MMS media in S3: the only bean that talks to S3. */
 @ApplicationScoped

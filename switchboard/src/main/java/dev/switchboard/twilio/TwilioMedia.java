@@ -16,7 +16,6 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 
-
 /**
  * Downloads MMS media from Twilio with the account's credentials. Twilio answers a media URL with a redirect to a
  * signed storage URL; credentials go only to an allowed Twilio host and never along a redirect (storage refuses

@@ -75,8 +75,8 @@ class DurableRepliesTest {
                     "handed to Twilio, then the instance died", claimUntil, claimUntil - 2_000);
 
             // The one that never reached Twilio is sent by a sweeper once the dead instance's claim ran out.
-            Awaitility.await().atMost(SOON).until(() -> bodiesTo(standIn, customer)
-                    .contains("claimed, then the instance died"));
+            Awaitility.await().atMost(SOON)
+                    .until(() -> bodiesTo(standIn, customer).contains("claimed, then the instance died"));
             a.await("status", f -> claimedId.equals(f.get("messageId")) && "delivered".equals(f.get("status")), SOON);
 
             // The other may have reached Twilio: the agent is told, and it is not sent again.
@@ -120,8 +120,8 @@ class DurableRepliesTest {
                 Awaitility.await().atMost(SOON).until(() -> bodiesTo(standIn, customer).contains("One more thing."));
                 History.awaitConversation(customer, "assigned", 3);
             }
-            Awaitility.await().atMost(SOON).until(() -> History.messages(customer).getList("messages.status")
-                    .stream().allMatch(status -> !"queued".equals(status)));
+            Awaitility.await().atMost(SOON).until(() -> History.messages(customer).getList("messages.status").stream()
+                    .allMatch(status -> !"queued".equals(status)));
             assertEquals(List.of("Hi! Looking into it.", "One more thing."), bodiesTo(standIn, customer));
             assertEquals(3, History.messages(customer).getList("messages").size());
             a.assertNone("error", f -> true, Duration.ZERO);

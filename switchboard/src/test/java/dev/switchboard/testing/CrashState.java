@@ -24,8 +24,8 @@ public final class CrashState {
      * An agent's reply, claimed by the dead instance until {@code claimUntil}; with {@code sendingAt} set the dead
      * instance had gone on to call Twilio, without it it died between claim and call.
      */
-    public static void reply(DynamoDbClient dynamo, String table, String customer, String agent, String id,
-            String seq, String body, long claimUntil, Long sendingAt) {
+    public static void reply(DynamoDbClient dynamo, String table, String customer, String agent, String id, String seq,
+            String body, long claimUntil, Long sendingAt) {
         long now = System.currentTimeMillis();
         Map<String, AttributeValue> item = base(customer, id, seq, now);
         item.put("direction", s("outbound"));
@@ -43,9 +43,12 @@ public final class CrashState {
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 
-    /** An inbound MMS stored at {@code createdAt}, its media fetch claimed by the dead instance until {@code claimUntil}. */
-    public static void mms(DynamoDbClient dynamo, String table, String customer, String sid, String seq,
-            long createdAt, List<String> mediaUrls, long claimUntil) {
+    /**
+     * An inbound MMS stored at {@code createdAt}, its media fetch claimed by the dead instance until
+     * {@code claimUntil}.
+     */
+    public static void mms(DynamoDbClient dynamo, String table, String customer, String sid, String seq, long createdAt,
+            List<String> mediaUrls, long claimUntil) {
         Map<String, AttributeValue> item = base(customer, sid, seq, createdAt);
         item.put("direction", s("inbound"));
         item.put("from", s(customer));
