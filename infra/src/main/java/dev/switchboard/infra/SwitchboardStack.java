@@ -17,6 +17,7 @@ import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.LocalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
@@ -122,7 +123,18 @@ public final class SwitchboardStack extends Stack {
         vpc.addGatewayEndpoint("S3Endpoint",
                 GatewayVpcEndpointOptions.builder().service(GatewayVpcEndpointAwsService.S3).build());
 
+        // Inbound messages are keyed by their MessageSid (the webhook's one conditional put), replies by the agent's
+        // idempotency id; "by-seq" keeps each conversation's history in time order.
         Table messages = table("MessagesTable", MESSAGES_TABLE, "conversation", "id", StreamViewType.NEW_IMAGE);
+        messages.addLocalSecondaryIndex(LocalSecondaryIndexProps.builder().indexName("by-seq")
+                .sortKey(Attribute.builder().name("seq").type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.ALL).build());
+        // Sparse: only messages still owing work (a reply to send, media to fetch) carry "work"; the sweepers read
+        // what is due from here.
+        messages.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName("by-work")
+                .partitionKey(Attribute.builder().name("work").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("workDue").type(AttributeType.NUMBER).build())
+                .projectionType(ProjectionType.KEYS_ONLY).build());
         Table conversations = table("ConversationsTable", CONVERSATIONS_TABLE, "conversation", null, null);
         conversations.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName("by-state")
                 .partitionKey(Attribute.builder().name("state").type(AttributeType.STRING).build())
@@ -133,6 +145,7 @@ public final class SwitchboardStack extends Stack {
                 .partitionKey(Attribute.builder().name("agent").type(AttributeType.STRING).build())
                 .sortKey(Attribute.builder().name("stateSince").type(AttributeType.NUMBER).build())
                 .projectionType(ProjectionType.ALL).build());
+        // Twilio SIDs of sent replies, for status callbacks; written by the sender, never on a webhook's path.
         Table sids = table("MessageSidsTable", MESSAGE_SIDS_TABLE, "sid", null, null);
         Table agents = table("AgentsTable", AGENTS_TABLE, "agent", null, null);
         List<Table> tables = List.of(messages, conversations, sids, agents);

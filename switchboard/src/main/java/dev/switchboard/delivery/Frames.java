@@ -37,11 +37,15 @@ public final class Frames {
         }
     }
 
-    /** The delivery status of one of the agent's replies moved forward. */
+    /**
+     * The delivery status of one of the agent's replies moved forward. {@code reason} is machine-readable where Twilio
+     * gave no code, e.g. {@code unknown_outcome} for a reply whose sending was interrupted by a crash.
+     */
     public record Status(String type, String conversation, String messageId, String status, Integer errorCode,
-            String errorMessage) {
-        public Status(String conversation, String messageId, String status, Integer errorCode, String errorMessage) {
-            this("status", conversation, messageId, status, errorCode, errorMessage);
+            String errorMessage, String reason) {
+        public Status(String conversation, String messageId, String status, Integer errorCode, String errorMessage,
+                String reason) {
+            this("status", conversation, messageId, status, errorCode, errorMessage, reason);
         }
     }
 

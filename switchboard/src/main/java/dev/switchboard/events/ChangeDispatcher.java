@@ -69,7 +69,8 @@ public class ChangeDispatcher {
      */
     private synchronized List<MessageChangeListener> listeners() {
         if (listeners == null) {
-            listeners = listenerBeans.stream().toList();
+            listeners = listenerBeans.stream().sorted(java.util.Comparator.comparingInt(MessageChangeListener::order))
+                    .toList();
             LOG.debugf("message change listeners: %s", listeners.stream().map(ChangeDispatcher::name).toList());
         }
         return listeners;

@@ -7,4 +7,15 @@ package dev.switchboard.events;
 public interface MessageChangeListener {
 
     void onMessageChange(MessageChange change);
+
+    /**
+     * Listeners are called in ascending order for each change: the conversation projection ({@link #PROJECTION}) runs
+     * before anything that reads the conversation, such as routing.
+     */
+    default int order() {
+        return DEFAULT;
+    }
+
+    int PROJECTION = 0;
+    int DEFAULT = 100;
 }

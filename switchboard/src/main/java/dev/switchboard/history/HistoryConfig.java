@@ -15,9 +15,26 @@ public interface HistoryConfig {
     @WithDefault("switchboard-conversations")
     String conversationsTable();
 
-    /** Table mapping each Twilio MessageSid to its message; makes webhook deliveries idempotent. */
+    /**
+     * Table mapping the Twilio SID of each sent reply to its message, for status callbacks. Written by the sender,
+     * never on a webhook's path (inbound messages are keyed by their MessageSid instead).
+     */
     @WithDefault("switchboard-message-sids")
     String sidsTable();
+
+    /**
+     * How long the stream-driven path has to claim owed work (a reply to send, media to fetch) before the sweepers look
+     * at it. Sweepers pick up what the stream path missed (a crash, a full pool).
+     */
+    @WithDefault("30s")
+    java.time.Duration streamGrace();
+
+    /**
+     * Message ids remembered on a conversation as already applied by the projection: a guard against a re-delivered
+     * stream record, beside the stream position kept there.
+     */
+    @WithDefault("32")
+    int projectionMemory();
 
     /** Page size when a request names none. */
     @WithDefault("20")

@@ -12,7 +12,6 @@ import dev.switchboard.history.HistoryViews.ConversationView;
 import dev.switchboard.history.HistoryViews.MediaView;
 import dev.switchboard.history.HistoryViews.MessagePage;
 import dev.switchboard.history.HistoryViews.MessageView;
-import dev.switchboard.media.MediaStore;
 import dev.switchboard.twilio.TwilioConfig;
 import dev.switchboard.web.ApiException;
 
@@ -21,11 +20,11 @@ import dev.switchboard.web.ApiException;
 public class HistoryService {
 
     private final HistoryStore store;
-    private final MediaStore media;
+    private final MediaLinks media;
     private final HistoryConfig config;
     private final TwilioConfig twilio;
 
-    HistoryService(HistoryStore store, MediaStore media, HistoryConfig config, TwilioConfig twilio) {
+    HistoryService(HistoryStore store, MediaLinks media, HistoryConfig config, TwilioConfig twilio) {
         this.store = store;
         this.media = media;
         this.config = config;
@@ -53,7 +52,7 @@ public class HistoryService {
             throw ApiException.badRequest("customer must be an E.164 number like +15551234567");
         }
         if (before != null && !MessageIds.isId(before)) {
-            throw ApiException.badRequest("before must be a message id");
+            throw ApiException.badRequest("before must be a next value this API returned");
         }
         String conversation = new ConversationKey(twilio.businessNumber(), customer).id();
         Page<Message> page = store.messages(conversation, pageSize(limit), Optional.ofNullable(before));
@@ -74,7 +73,7 @@ public class HistoryService {
     public MessageView view(Message m) {
         return new MessageView(m.id(), m.conversation(), m.direction().wire(), m.from(), m.to(), m.body(),
                 m.twilioSid(), m.status(), m.createdAt(), m.updatedAt(), m.media().stream().map(this::view).toList(),
-                m.details(), m.agent(), m.errorCode(), m.errorMessage(), m.statusTimes());
+                m.details(), m.agent(), m.errorCode(), m.errorMessage(), m.statusTimes(), m.reason());
     }
 
     /** The newest messages of a conversation, oldest first, as an agent's timeline starts. */

@@ -20,16 +20,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -38,23 +39,22 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import dev.switchboard.history.Conversation.State;
-import dev.switchboard.web.ApiException;
 
 /**
- * Conversation history in DynamoDB: one item per message, one summary item per conversation, one item per Twilio
- * MessageSid. Every write that must not happen twice is conditional, so any number of instances may write at once.
+ * Conversation history in DynamoDB: one item per message, one summary item per conversation (projected from the
+ * messages stream by {@link ConversationProjectionStore}), one item per Twilio SID of a sent reply (for status
+ * callbacks; written by the sender, never on a webhook's path). Every write that must not happen twice is conditional,
+ * so any number of instances may write at once.
  */
 @ApplicationScoped
 public class HistoryStore {
 
     private static final Logger LOG = Logger.getLogger(HistoryStore.class);
     private static final String SID = "sid";
-    private static final int CONFLICT_ATTEMPTS = 8;
 
     public enum Outcome {
         /** The message is new and now stored. */
@@ -72,198 +72,53 @@ public class HistoryStore {
     }
 
     /**
-     * Stores an inbound message and, in the same transaction, claims its MessageSid and updates its conversation.
-     * Either all three happen or none.
+     * Stores an inbound message with one conditional put. Its key is derived from the MessageSid, so a repeated
+     * delivery fails the condition and changes nothing. The conversation's summary follows from the stream
+     * ({@code ConversationProjection}); an MMS is written owing its media, which the stream or a sweeper fetches.
      */
     @Timeout(10_000)
     @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = SdkClientException.class)
-    public Outcome recordInbound(Message message, Consent consent) {
-        Map<String, AttributeValue> observed = null;
-        for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
-            Update conversationUpdate = observed == null ? optimisticInboundUpdate(message, consent)
-                    : inboundUpdateAfter(observed, message, consent);
-            try {
-                dynamo.transactWriteItems(TransactWriteItemsRequest.builder()
-                        .transactItems(TransactWriteItem.builder().put(claimSid(message)).build(),
-                                TransactWriteItem.builder().put(putMessage(message)).build(),
-                                TransactWriteItem.builder().update(conversationUpdate).build())
-                        .build());
-                return Outcome.STORED;
-            } catch (TransactionCanceledException cancelled) {
-                List<CancellationReason> reasons = cancelled.cancellationReasons();
-                if (failedCondition(reasons, 0)) {
-                    return Outcome.DUPLICATE;
-                }
-                if (failedCondition(reasons, 2)) {
-                    // The conversation is closed, or a newer message got there first: decide from what is stored.
-                    observed = conversationItem(message.conversation());
-                } else if (!conflicted(reasons)) {
-                    throw cancelled;
-                }
-                LOG.debugf("conversation %s changed under us (attempt %d)", message.conversation(), attempt);
-                backOff(attempt);
-            }
-        }
-        // 503: Twilio delivers again later, and the MessageSid claim makes that safe.
-        throw new ApiException(503, "conversation " + message.conversation() + " is too busy just now; deliver again");
+    public Outcome recordInbound(Message message) {
+        Map<String, AttributeValue> item = message.media().isEmpty() ? message.toItem()
+                : message.toItemOwing(MEDIA_WORK, message.createdAt().toEpochMilli() + config.streamGrace().toMillis());
+        return putIfAbsent(item);
     }
 
-    /** Writers that collided retry at different moments, or they collide again. */
-    private static void backOff(int attempt) {
-        long bound = Math.min(400, 10L << attempt);
+    private Outcome putIfAbsent(Map<String, AttributeValue> item) {
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(bound / 2, bound));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while storing", e);
+            dynamo.putItem(PutItemRequest.builder().tableName(config.messagesTable()).item(item)
+                    .conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", Message.ID)).build());
+            return Outcome.STORED;
+        } catch (ConditionalCheckFailedException repeated) {
+            return Outcome.DUPLICATE;
         }
     }
 
-    private static boolean failedCondition(List<CancellationReason> reasons, int index) {
-        return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
-    }
+    /** Work kinds owed on a message item. */
+    public static final String MEDIA_WORK = "media";
+    public static final String REPLY_WORK = "reply";
 
-    private static boolean conflicted(List<CancellationReason> reasons) {
-        return reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()));
-    }
-
-    private Put claimSid(Message message) {
-        return Put.builder().tableName(config.sidsTable())
-                .item(Map.of(SID, Attributes.s(message.twilioSid()), Message.CONVERSATION,
-                        Attributes.s(message.conversation()), Message.ID, Attributes.s(message.id())))
-                .conditionExpression("attribute_not_exists(#sid)").expressionAttributeNames(Map.of("#sid", SID))
-                .build();
-    }
-
-    private Put putMessage(Message message) {
-        return Put.builder().tableName(config.messagesTable()).item(message.toItem())
-                .conditionExpression("attribute_not_exists(#id)").expressionAttributeNames(Map.of("#id", Message.ID))
-                .build();
-    }
-
-    /**
-     * The common case in one round trip: a new conversation, or an open one whose last message is older. A closed
-     * conversation or an out-of-order message fails the condition and is handled by {@link #inboundUpdateAfter}.
-     */
-    private Update optimisticInboundUpdate(Message message, Consent consent) {
-        ConversationKey key = ConversationKey.parse(message.conversation());
-        Map<String, String> names = new HashMap<>(inboundNames());
-        names.put("#state", Conversation.STATE);
-        names.put("#since", Conversation.STATE_SINCE);
-        names.put("#created", Conversation.CREATED_AT);
-        Map<String, AttributeValue> values = new HashMap<>(inboundValues(message, key));
-        values.put(":waiting", Attributes.s(State.WAITING.wire()));
-        values.put(":closed", Attributes.s(State.CLOSED.wire()));
-        return Update.builder().tableName(config.conversationsTable())
-                .key(Map.of(Conversation.ID, Attributes.s(message.conversation())))
-                .updateExpression(INBOUND_SET + ", #created = if_not_exists(#created, :at),"
-                        + " #state = if_not_exists(#state, :waiting), #since = if_not_exists(#since, :at)"
-                        + consentClause(consent, names, values) + INBOUND_ADD)
-                .conditionExpression("attribute_not_exists(#cid) OR (#state <> :closed AND #lastId < :id)")
-                .expressionAttributeNames(names).expressionAttributeValues(values).build();
-    }
-
-    /** The update for an existing conversation, decided from its stored item and conditional on it being unchanged. */
-    private Update inboundUpdateAfter(Map<String, AttributeValue> observed, Message message, Consent consent) {
-        if (observed == null) {
-            return optimisticInboundUpdate(message, consent);
+    /** Records what became of one attachment of a stored message. */
+    @Timeout(10_000)
+    @Retry(maxRetries = 3, delay = 200, jitter = 100, retryOn = SdkClientException.class)
+    public boolean recordMedia(String conversation, String messageId, MediaItem media) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(config.messagesTable())
+                    .key(Map.of(Message.CONVERSATION, Attributes.s(conversation), Message.ID, Attributes.s(messageId)))
+                    .updateExpression("SET #media[" + media.index() + "] = :media, #updated = :now")
+                    // Only a pending item changes: an outcome recorded once (stored, or failed by the deadline) stays.
+                    .conditionExpression("attribute_exists(#id) AND #media[" + media.index() + "].#state = :pending")
+                    .expressionAttributeNames(Map.of("#media", Message.MEDIA, "#updated", Message.UPDATED_AT, "#id",
+                            Message.ID, "#state", MediaItem.STATE))
+                    .expressionAttributeValues(
+                            Map.of(":media", media.toAttribute(), ":now", Attributes.n(Instant.now().toEpochMilli()),
+                                    ":pending", Attributes.s(MediaItem.State.PENDING.wire())))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException settled) {
+            return false;
         }
-        ConversationKey key = ConversationKey.parse(message.conversation());
-        State state = State.fromWire(Attributes.string(observed, Conversation.STATE));
-        String lastId = Attributes.string(observed, Conversation.LAST_MESSAGE_ID);
-        boolean newer = lastId == null || message.id().compareTo(lastId) > 0;
-
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        StringBuilder set = new StringBuilder();
-        if (newer) {
-            names.putAll(inboundNames());
-            values.putAll(inboundValues(message, key));
-            set.append(INBOUND_SET);
-        } else {
-            // An older message arriving late counts as unread but does not replace the newer preview.
-            names.put("#cid", Conversation.ID);
-            names.put("#lastId", Conversation.LAST_MESSAGE_ID);
-            names.put("#updated", Conversation.UPDATED_AT);
-            names.put("#unread", Conversation.UNREAD);
-            names.put("#count", Conversation.MESSAGE_COUNT);
-            values.put(":at", Attributes.n(message.createdAt().toEpochMilli()));
-            values.put(":one", Attributes.n(1));
-            set.append("SET #updated = :at");
-        }
-        names.put("#state", Conversation.STATE);
-        values.put(":seenState", Attributes.s(state.wire()));
-        if (state == State.CLOSED) {
-            // A customer writing again reopens the conversation and puts it back in the queue.
-            names.put("#since", Conversation.STATE_SINCE);
-            values.put(":waiting", Attributes.s(State.WAITING.wire()));
-            set.append(", #state = :waiting, #since = :at");
-        }
-        String condition = "attribute_exists(#cid) AND #state = :seenState AND ";
-        if (lastId == null) {
-            condition += "attribute_not_exists(#lastId)";
-        } else {
-            values.put(":seenLast", Attributes.s(lastId));
-            condition += "#lastId = :seenLast";
-        }
-        return Update.builder().tableName(config.conversationsTable())
-                .key(Map.of(Conversation.ID, Attributes.s(message.conversation())))
-                .updateExpression(set + consentClause(consent, names, values) + INBOUND_ADD)
-                .conditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values)
-                .build();
-    }
-
-    /** The SET clauses that record what the message says about consent. */
-    private static String consentClause(Consent consent, Map<String, String> names,
-            Map<String, AttributeValue> values) {
-        switch (consent) {
-        case OPT_OUT, OPT_IN -> {
-            names.put("#optedOut", Conversation.OPTED_OUT);
-            names.put("#consentAt", Conversation.CONSENT_CHANGED_AT);
-            values.put(":optedOut", AttributeValue.fromBool(consent == Consent.OPT_OUT));
-            return ", #optedOut = :optedOut, #consentAt = :at";
-        }
-        case HELP -> {
-            names.put("#helpAt", Conversation.HELP_REQUESTED_AT);
-            return ", #helpAt = :at";
-        }
-        default -> {
-            return "";
-        }
-        }
-    }
-
-    private static final String INBOUND_SET = "SET #business = :business, #customer = :customer, #lastId = :id,"
-            + " #lastAt = :at, #preview = :preview, #lastDir = :dir, #lastIn = :at, #updated = :at";
-    private static final String INBOUND_ADD = " ADD #unread :one, #count :one";
-
-    private static Map<String, String> inboundNames() {
-        return Map.ofEntries(Map.entry("#cid", Conversation.ID), Map.entry("#business", Conversation.BUSINESS),
-                Map.entry("#customer", Conversation.CUSTOMER), Map.entry("#lastId", Conversation.LAST_MESSAGE_ID),
-                Map.entry("#lastAt", Conversation.LAST_MESSAGE_AT),
-                Map.entry("#preview", Conversation.LAST_MESSAGE_PREVIEW),
-                Map.entry("#lastDir", Conversation.LAST_DIRECTION), Map.entry("#lastIn", Conversation.LAST_INBOUND_AT),
-                Map.entry("#updated", Conversation.UPDATED_AT), Map.entry("#unread", Conversation.UNREAD),
-                Map.entry("#count", Conversation.MESSAGE_COUNT));
-    }
-
-    private Map<String, AttributeValue> inboundValues(Message message, ConversationKey key) {
-        return Map.of(":business", Attributes.s(key.business()), ":customer", Attributes.s(key.customer()), ":id",
-                Attributes.s(message.id()), ":at", Attributes.n(message.createdAt().toEpochMilli()), ":preview",
-                Attributes.s(preview(message)), ":dir", Attributes.s(message.direction().wire()), ":one",
-                Attributes.n(1));
-    }
-
-    private String preview(Message message) {
-        String body = message.body();
-        int limit = config.previewCharacters();
-        if (body.codePointCount(0, body.length()) > limit) {
-            return body.substring(0, body.offsetByCodePoints(0, limit)) + "…";
-        }
-        if (body.isEmpty() && !message.media().isEmpty()) {
-            return message.media().size() == 1 ? "[1 attachment]" : "[" + message.media().size() + " attachments]";
-        }
-        return body;
     }
 
     private Map<String, AttributeValue> conversationItem(String conversation) {
@@ -274,26 +129,14 @@ public class HistoryStore {
         return item == null || item.isEmpty() ? null : item;
     }
 
-    /** Records what became of one attachment of a stored message. */
-    @Timeout(10_000)
-    @Retry(maxRetries = 3, delay = 200, jitter = 100, retryOn = SdkClientException.class)
-    public void recordMedia(String conversation, String messageId, MediaItem media) {
-        dynamo.updateItem(UpdateItemRequest.builder().tableName(config.messagesTable())
-                .key(Map.of(Message.CONVERSATION, Attributes.s(conversation), Message.ID, Attributes.s(messageId)))
-                .updateExpression("SET #media[" + media.index() + "] = :media, #updated = :now")
-                .conditionExpression("attribute_exists(#id)")
-                .expressionAttributeNames(
-                        Map.of("#media", Message.MEDIA, "#updated", Message.UPDATED_AT, "#id", Message.ID))
-                .expressionAttributeValues(
-                        Map.of(":media", media.toAttribute(), ":now", Attributes.n(Instant.now().toEpochMilli())))
-                .build());
-    }
-
     public Optional<Conversation> conversation(String conversation) {
         return Optional.ofNullable(conversationItem(conversation)).map(Conversation::from);
     }
 
-    /** A conversation's messages, newest first, strictly older than {@code before} when given. */
+    /**
+     * A conversation's messages, newest first (by {@link Message#seq()}), strictly older than {@code before} (a seq, as
+     * {@link Page#next()} returns it) when given.
+     */
     @Timeout(10_000)
     public Page<Message> messages(String conversation, int limit, Optional<String> before) {
         Map<String, AttributeValue> values = new HashMap<>();
@@ -301,18 +144,18 @@ public class HistoryStore {
         String condition = "#c = :c";
         if (before.isPresent()) {
             values.put(":before", Attributes.s(before.get()));
-            condition += " AND #id < :before";
+            condition += " AND #seq < :before";
         }
         QueryResponse response = dynamo.query(QueryRequest.builder().tableName(config.messagesTable())
-                .keyConditionExpression(condition)
-                .expressionAttributeNames(before.isPresent() ? Map.of("#c", Message.CONVERSATION, "#id", Message.ID)
+                .indexName(Message.BY_SEQ_INDEX).keyConditionExpression(condition)
+                .expressionAttributeNames(before.isPresent() ? Map.of("#c", Message.CONVERSATION, "#seq", Message.SEQ)
                         : Map.of("#c", Message.CONVERSATION))
                 .expressionAttributeValues(values).scanIndexForward(false).limit(limit + 1).build());
         List<Message> messages = new ArrayList<>(response.items().stream().map(Message::from).toList());
         String next = null;
         if (messages.size() > limit) {
             messages = messages.subList(0, limit);
-            next = messages.get(limit - 1).id();
+            next = messages.get(limit - 1).seq();
         }
         return new Page<>(messages, next);
     }
@@ -357,27 +200,15 @@ public class HistoryStore {
     }
 
     /**
-     * Stores an agent's reply (status {@code queued}) and makes it the conversation's last message, in one transaction.
-     * Sending happens when the change event for it arrives, on whichever instance handles it.
+     * Stores an agent's reply (status {@code queued}) with one conditional put, owing its send. Its key comes from the
+     * client's idempotency id when there is one, so a double click stores one reply. The stream-driven sender claims
+     * and sends it; a sweeper covers a crash. The conversation's summary follows from the stream.
      */
     @Timeout(10_000)
     @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = SdkClientException.class)
-    public void recordOutbound(Message message) {
-        ConversationKey key = ConversationKey.parse(message.conversation());
-        Map<String, String> names = new HashMap<>(inboundNames());
-        names.remove("#lastIn");
-        names.remove("#unread");
-        Map<String, AttributeValue> values = new HashMap<>(inboundValues(message, key));
-        dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
-                TransactWriteItem.builder().put(putMessage(message)).build(),
-                TransactWriteItem.builder().update(Update.builder().tableName(config.conversationsTable())
-                        .key(Map.of(Conversation.ID, Attributes.s(message.conversation())))
-                        .updateExpression("SET #business = :business, #customer = :customer,"
-                                + " #lastId = :id, #lastAt = :at, #preview = :preview, #lastDir = :dir,"
-                                + " #updated = :at ADD #count :one")
-                        .conditionExpression("attribute_exists(#cid)").expressionAttributeNames(names)
-                        .expressionAttributeValues(values).build()).build())
-                .build());
+    public Outcome recordOutbound(Message message) {
+        return putIfAbsent(
+                message.toItemOwing(REPLY_WORK, message.createdAt().toEpochMilli() + config.streamGrace().toMillis()));
     }
 
     /** One message, read consistently. */
@@ -386,26 +217,6 @@ public class HistoryStore {
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(config.messagesTable())
                 .key(messageKey(conversation, id)).consistentRead(true).build()).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Message.from(item));
-    }
-
-    /**
-     * Takes a queued outbound message for sending. Only one caller ever succeeds, so a change event delivered twice, or
-     * to two instances, sends one SMS.
-     */
-    @Timeout(10_000)
-    public boolean claimDispatch(String conversation, String id) {
-        try {
-            dynamo.updateItem(UpdateItemRequest.builder().tableName(config.messagesTable())
-                    .key(messageKey(conversation, id)).updateExpression("SET #dispatched = :now")
-                    .conditionExpression("attribute_not_exists(#dispatched) AND #status = :queued")
-                    .expressionAttributeNames(Map.of("#dispatched", Message.DISPATCHED_AT, "#status", Message.STATUS))
-                    .expressionAttributeValues(Map.of(":now", Attributes.n(System.currentTimeMillis()), ":queued",
-                            Attributes.s(MessageStatus.QUEUED.wire())))
-                    .build());
-            return true;
-        } catch (ConditionalCheckFailedException taken) {
-            return false;
-        }
     }
 
     /** Twilio accepted the message: remember its SID (for status callbacks) and move its status forward. */
@@ -420,10 +231,11 @@ public class HistoryStore {
                                 .build())
                         .build(),
                 TransactWriteItem.builder().update(Update.builder().tableName(config.messagesTable())
-                        .key(messageKey(conversation, id)).updateExpression("SET #sid = :sid, #updated = :now")
+                        .key(messageKey(conversation, id))
+                        .updateExpression("SET #sid = :sid, #updated = :now" + FINISH_WORK)
                         .conditionExpression("attribute_exists(#id)")
-                        .expressionAttributeNames(
-                                Map.of("#sid", Message.TWILIO_SID, "#updated", Message.UPDATED_AT, "#id", Message.ID))
+                        .expressionAttributeNames(withWorkNames(
+                                Map.of("#sid", Message.TWILIO_SID, "#updated", Message.UPDATED_AT, "#id", Message.ID)))
                         .expressionAttributeValues(
                                 Map.of(":sid", Attributes.s(sid), ":now", Attributes.n(System.currentTimeMillis())))
                         .build()).build())
@@ -480,6 +292,7 @@ public class HistoryStore {
         long now = System.currentTimeMillis();
         values.put(":status", Attributes.s(status.wire()));
         values.put(":now", Attributes.n(now));
+        names.putAll(withWorkNames(Map.of()));
         StringBuilder set = new StringBuilder("SET #status = :status, #updated = :now, #times.#this = :now");
         if (errorCode != null) {
             names.put("#code", Message.ERROR_CODE);
@@ -499,12 +312,25 @@ public class HistoryStore {
         try {
             dynamo.updateItem(
                     UpdateItemRequest.builder().tableName(config.messagesTable()).key(messageKey(conversation, id))
-                            .updateExpression(set.toString()).conditionExpression("#status IN (" + in + ")")
+                            // Any answer from Twilio settles the send: no sweeper looks at it again.
+                            .updateExpression(set + FINISH_WORK).conditionExpression("#status IN (" + in + ")")
                             .expressionAttributeNames(names).expressionAttributeValues(values).build());
             return Advance.ADVANCED;
         } catch (ConditionalCheckFailedException later) {
             return Advance.IGNORED;
         }
+    }
+
+    /** Drops the work markers: the item leaves the sparse work index. */
+    static final String FINISH_WORK = " REMOVE #work, #workDue, #claimOwner, #claimUntil";
+
+    static Map<String, String> withWorkNames(Map<String, String> names) {
+        Map<String, String> all = new HashMap<>(names);
+        all.put("#work", Message.WORK);
+        all.put("#workDue", Message.WORK_DUE);
+        all.put("#claimOwner", Message.CLAIM_OWNER);
+        all.put("#claimUntil", Message.CLAIM_UNTIL);
+        return all;
     }
 
     /** Records the customer's consent as Twilio reported it (error 21610 on a send means they opted out). */
@@ -534,13 +360,21 @@ public class HistoryStore {
 
     /** Creates the three tables unless they exist. Only for local runs and tests: production tables come from infra. */
     public void createTablesIfMissing() {
-        createTable(
-                CreateTableRequest.builder().tableName(config.messagesTable())
-                        .attributeDefinitions(stringAttribute(Message.CONVERSATION), stringAttribute(Message.ID))
-                        .keySchema(key(Message.CONVERSATION, KeyType.HASH), key(Message.ID, KeyType.RANGE))
-                        .streamSpecification(StreamSpecification.builder().streamEnabled(true)
-                                .streamViewType(StreamViewType.NEW_IMAGE).build())
-                        .billingMode(BillingMode.PAY_PER_REQUEST));
+        createTable(CreateTableRequest.builder().tableName(config.messagesTable())
+                .attributeDefinitions(stringAttribute(Message.CONVERSATION), stringAttribute(Message.ID),
+                        stringAttribute(Message.SEQ), stringAttribute(Message.WORK),
+                        AttributeDefinition.builder().attributeName(Message.WORK_DUE)
+                                .attributeType(ScalarAttributeType.N).build())
+                .keySchema(key(Message.CONVERSATION, KeyType.HASH), key(Message.ID, KeyType.RANGE))
+                .localSecondaryIndexes(LocalSecondaryIndex.builder().indexName(Message.BY_SEQ_INDEX)
+                        .keySchema(key(Message.CONVERSATION, KeyType.HASH), key(Message.SEQ, KeyType.RANGE))
+                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build())
+                .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(Message.BY_WORK_INDEX)
+                        .keySchema(key(Message.WORK, KeyType.HASH), key(Message.WORK_DUE, KeyType.RANGE))
+                        .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build()).build())
+                .streamSpecification(StreamSpecification.builder().streamEnabled(true)
+                        .streamViewType(StreamViewType.NEW_IMAGE).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST));
         createTable(CreateTableRequest.builder().tableName(config.conversationsTable())
                 .attributeDefinitions(stringAttribute(Conversation.ID), stringAttribute(Conversation.STATE),
                         stringAttribute(Conversation.AGENT),

@@ -36,7 +36,7 @@ public final class HistoryViews {
     public record MessageView(String id, String conversation, String direction, String from, String to, String body,
             String twilioSid, String status, Instant createdAt, Instant updatedAt, List<MediaView> media,
             Map<String, String> details, String agent, Integer errorCode, String errorMessage,
-            Map<String, Instant> statusTimes) {
+            Map<String, Instant> statusTimes, String reason) {
     }
 
     /** A page of messages, newest first; {@code next} is the {@code before} value for older ones. */

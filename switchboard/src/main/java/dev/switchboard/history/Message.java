@@ -45,11 +45,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *            what went wrong when sending failed
  * @param statusTimes
  *            when each status was reached
+ * @param seq
+ *            time-ordered id (ULID) taken when the message was first written: the order of a conversation's history
+ *            (index {@link #BY_SEQ_INDEX}); the key {@code id} is derived from what makes the message unique
+ * @param reason
+ *            machine-readable reason a reply failed where Twilio gave none, e.g. {@code unknown_outcome}
  */
 public record Message(String conversation, String id, Direction direction, String from, String to, String body,
         String twilioSid, String status, Instant createdAt, Instant updatedAt, List<MediaItem> media,
         Map<String, String> details, String agent, Integer errorCode, String errorMessage,
-        Map<String, Instant> statusTimes) {
+        Map<String, Instant> statusTimes, String seq, String reason) {
 
     public enum Direction {
         INBOUND, OUTBOUND;
@@ -75,8 +80,27 @@ public record Message(String conversation, String id, Direction direction, Strin
     static final String ERROR_CODE = "errorCode";
     static final String ERROR_MESSAGE = "errorMessage";
     static final String STATUS_TIMES = "statusTimes";
-    /** Set when an instance takes an outbound message to send, so that no other instance sends it too. */
-    static final String DISPATCHED_AT = "dispatchedAt";
+    public static final String SEQ = "seq";
+    static final String REASON = "reason";
+    /** Local index of a conversation's messages in time order. */
+    public static final String BY_SEQ_INDEX = "by-seq";
+
+    // Work still owed on a message (a reply to send, media to fetch). Sparse: removed once the work is done, so the
+    // index below only ever holds unfinished work.
+    /** {@code reply} or {@code media} while work is owed. */
+    static final String WORK = "work";
+    /** When the work is due for a sweeper: a claim's expiry, or the time the stream path had to claim it first. */
+    static final String WORK_DUE = "workDue";
+    /** The instance holding the claim. */
+    static final String CLAIM_OWNER = "claimOwner";
+    /** Until when the claim holds (epoch ms). */
+    static final String CLAIM_UNTIL = "claimUntil";
+    /** Claims taken so far. */
+    static final String ATTEMPTS = "attempts";
+    /** Set just before Twilio is called: from here on a crash leaves the outcome unknown, and nothing resends. */
+    static final String SENDING_AT = "sendingAt";
+    /** Sparse index of owed work by kind and due time, read by the sweepers. */
+    public static final String BY_WORK_INDEX = "by-work";
 
     Map<String, AttributeValue> toItem() {
         Map<String, AttributeValue> item = new HashMap<>();
@@ -108,6 +132,10 @@ public record Message(String conversation, String id, Direction direction, Strin
         Map<String, AttributeValue> times = new HashMap<>();
         statusTimes.forEach((name, at) -> times.put(name, Attributes.n(at.toEpochMilli())));
         item.put(STATUS_TIMES, AttributeValue.fromM(times));
+        item.put(SEQ, Attributes.s(seq));
+        if (reason != null) {
+            item.put(REASON, Attributes.s(reason));
+        }
         return item;
     }
 
@@ -131,11 +159,20 @@ public record Message(String conversation, String id, Direction direction, Strin
                 Attributes.string(item, STATUS), Instant.ofEpochMilli(Attributes.longOf(item, CREATED_AT)),
                 Instant.ofEpochMilli(Attributes.longOf(item, UPDATED_AT)), media, Map.copyOf(details),
                 Attributes.string(item, AGENT), errorCode == null ? null : errorCode.intValue(),
-                Attributes.string(item, ERROR_MESSAGE), times);
+                Attributes.string(item, ERROR_MESSAGE), times, Attributes.string(item, SEQ),
+                Attributes.string(item, REASON));
     }
 
-    /** Whether an outbound message has been handed to an instance for sending. */
-    public static boolean dispatched(Map<String, AttributeValue> item) {
-        return item.containsKey(DISPATCHED_AT);
+    /** The kind of work still owed on a stored item ({@code reply}, {@code media}), if any. */
+    public static String owedWork(Map<String, AttributeValue> item) {
+        return Attributes.string(item, WORK);
+    }
+
+    /** The item with work of this kind owed, due at {@code due}: what a new reply or MMS is written with. */
+    Map<String, AttributeValue> toItemOwing(String kind, long due) {
+        Map<String, AttributeValue> item = toItem();
+        item.put(WORK, Attributes.s(kind));
+        item.put(WORK_DUE, Attributes.n(due));
+        return item;
     }
 }

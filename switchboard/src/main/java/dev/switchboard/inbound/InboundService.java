@@ -8,22 +8,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import dev.switchboard.history.Consent;
 import dev.switchboard.history.ConversationKey;
 import dev.switchboard.history.HistoryStore;
 import dev.switchboard.history.HistoryStore.Outcome;
 import dev.switchboard.history.MediaItem;
 import dev.switchboard.history.Message;
 import dev.switchboard.history.MessageIds;
-import dev.switchboard.media.MediaIngest;
 import dev.switchboard.twilio.WebhookConfig;
 import dev.switchboard.twilio.WebhookRequest;
 import dev.switchboard.twilio.WebhookVerifier;
 import dev.switchboard.web.ApiException;
 
 /**
- * Takes an inbound-message webhook from signature check to stored message. Media is fetched afterwards, never while
- * Twilio waits.
+ * Takes an inbound-message webhook from signature check to stored message: one conditional put, keyed by the
+ * MessageSid. The conversation's summary, routing and media fetches follow from the stream, never while Twilio waits.
  */
 @ApplicationScoped
 public class InboundService {
@@ -34,17 +32,15 @@ public class InboundService {
     private final WebhookConfig config;
     private final HistoryStore history;
     private final MessageIds ids;
-    private final MediaIngest media;
     private final MeterRegistry metrics;
     private final Timer storeTimer;
 
     InboundService(WebhookVerifier verifier, WebhookConfig config, HistoryStore history, MessageIds ids,
-            MediaIngest media, MeterRegistry metrics) {
+            MeterRegistry metrics) {
         this.verifier = verifier;
         this.config = config;
         this.history = history;
         this.ids = ids;
-        this.media = media;
         this.metrics = metrics;
         this.storeTimer = Timer.builder("switchboard.store").description("Time to store an inbound message")
                 .publishPercentiles(0.5, 0.99).register(metrics);
@@ -71,20 +67,17 @@ public class InboundService {
         Map<String, String> params = verifier.verify(request);
         InboundSms sms = InboundSms.parse(params, config.maxBodyCharacters());
         Message message = toMessage(sms);
-        Outcome outcome = storeTimer.record(() -> history.recordInbound(message, Consent.of(sms.body())));
-        if (outcome == Outcome.STORED && !message.media().isEmpty()) {
-            media.schedule(message);
-        }
-        return outcome;
+        return storeTimer.record(() -> history.recordInbound(message));
     }
 
     private Message toMessage(InboundSms sms) {
         Instant now = Instant.now();
         ConversationKey conversation = new ConversationKey(sms.to(), sms.from());
-        return new Message(conversation.id(), ids.next(), Message.Direction.INBOUND, sms.from(), sms.to(), sms.body(),
-                sms.messageSid(), RECEIVED, now, now,
+        // The MessageSid is the message's key: a repeated delivery has the same key and fails the put's condition.
+        return new Message(conversation.id(), sms.messageSid(), Message.Direction.INBOUND, sms.from(), sms.to(),
+                sms.body(), sms.messageSid(), RECEIVED, now, now,
                 sms.media().stream().map(m -> MediaItem.pending(m.index(), m.url(), m.contentType())).toList(),
-                sms.details(), null, null, null, Map.of(RECEIVED, now));
+                sms.details(), null, null, null, Map.of(RECEIVED, now), ids.next(), null);
     }
 
     private void count(String outcome, String status) {

@@ -1,12 +1,14 @@
 package dev.switchboard.media;
 
 import java.time.Duration;
-import java.util.List;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Where MMS media goes and how much of it is accepted. */
+/**
+ * Where MMS media goes and how much of it is accepted. Where it may be fetched from, and how fast, is Twilio's side:
+ * {@link dev.switchboard.twilio.TwilioMediaConfig} (same prefix).
+ */
 @ConfigMapping(prefix = "switchboard.media")
 public interface MediaConfig {
 
@@ -22,24 +24,36 @@ public interface MediaConfig {
     @WithDefault("5242880")
     long maxTotalBytes();
 
-    /**
-     * Hosts media may be fetched from. The account's credentials are sent only to these; redirects elsewhere are
-     * followed without them.
-     */
-    @WithDefault("api.twilio.com")
-    List<String> allowedHosts();
-
-    /** Time allowed for one download, from request to last byte. */
-    @WithDefault("20s")
-    Duration fetchTimeout();
-
     /** Threads downloading media; a webhook never waits for them. */
     @WithDefault("4")
     int workers();
 
-    /** Downloads that may wait for a worker; beyond this a message's media is recorded as failed, not dropped. */
+    /** Messages whose media may wait for a worker; beyond this they are left to the sweeper, never dropped. */
     @WithDefault("1000")
     int queueSize();
+
+    /**
+     * Every attachment is {@code stored}, {@code rejected} or {@code failed} within this time of its webhook, whatever
+     * crashes in between.
+     */
+    @WithDefault("10m")
+    Duration finalWithin();
+
+    /** How long a claim on a message's media holds; an instance that dies while fetching is replaced after it. */
+    @WithDefault("3m")
+    Duration claimLease();
+
+    /** Claims of one message's media before what is still pending is recorded as failed. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** How often each instance looks for media nobody claimed, or whose claim expired. */
+    @WithDefault("30s")
+    Duration sweepInterval();
+
+    /** Messages one sweep takes on at most. */
+    @WithDefault("20")
+    int sweepBatch();
 
     /** How long a presigned media URL handed to agents stays valid. */
     @WithDefault("15m")

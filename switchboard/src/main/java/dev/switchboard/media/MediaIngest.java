@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,20 +20,26 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import software.amazon.awssdk.core.exception.SdkException;
 
+import dev.switchboard.events.MessageChange;
+import dev.switchboard.events.MessageChangeListener;
 import dev.switchboard.history.ConversationKey;
 import dev.switchboard.history.HistoryStore;
 import dev.switchboard.history.MediaItem;
 import dev.switchboard.history.Message;
+import dev.switchboard.history.WorkStore;
+import dev.switchboard.routing.InstanceId;
 import dev.switchboard.twilio.MediaDownload;
 import dev.switchboard.twilio.MediaFetchException;
 import dev.switchboard.twilio.TwilioMedia;
 
 /**
  * Copies an MMS's media from Twilio into S3 after the webhook has been answered, and records on the message what became
- * of each file: stored, rejected by a limit, or failed after retries. Nothing is dropped without a trace.
+ * of each file: stored, rejected by a limit, or failed after retries. Driven by the message's INSERT on the stream,
+ * with {@link MediaSweeper} for whatever a crash or a full pool left; both claim the message first (a lease), so one
+ * instance works on it at a time. Every file reaches a final state within {@code switchboard.media.final-within}.
  */
 @ApplicationScoped
-public class MediaIngest {
+public class MediaIngest implements MessageChangeListener {
 
     private static final Logger LOG = Logger.getLogger(MediaIngest.class);
     private static final String FALLBACK_TYPE = "application/octet-stream";
@@ -42,9 +49,14 @@ public class MediaIngest {
     private final HistoryStore history;
     private final MediaConfig config;
     private final MeterRegistry metrics;
+    private final WorkStore work;
+    private final InstanceId instance;
     private final ThreadPoolExecutor workers;
 
-    MediaIngest(TwilioMedia twilio, MediaStore store, HistoryStore history, MediaConfig config, MeterRegistry metrics) {
+    MediaIngest(TwilioMedia twilio, MediaStore store, HistoryStore history, MediaConfig config, MeterRegistry metrics,
+            WorkStore work, InstanceId instance) {
+        this.work = work;
+        this.instance = instance;
         this.twilio = twilio;
         this.store = store;
         this.history = history;
@@ -59,22 +71,72 @@ public class MediaIngest {
                 });
     }
 
-    /** Queues the message's media for download; returns at once. */
-    public void schedule(Message message) {
-        try {
-            workers.execute(() -> ingest(message));
-        } catch (RejectedExecutionException full) {
-            LOG.warnf("media queue full; recording %d files of %s as failed", message.media().size(),
-                    message.twilioSid());
-            for (MediaItem media : message.media()) {
-                record(message, media.failed("media queue full (switchboard.media.queue-size)"));
-            }
+    @Override
+    public void onMessageChange(MessageChange change) {
+        if ("INSERT".equals(change.eventName()) && change.newImage() != null
+                && HistoryStore.MEDIA_WORK.equals(Message.owedWork(change.newImage()))) {
+            submit(change.conversation(), change.messageId());
         }
+    }
+
+    /** Claims and fetches the message's media on the pool; returns at once. A full pool leaves it to the sweeper. */
+    void submit(String conversation, String id) {
+        try {
+            workers.execute(() -> claimAndIngest(conversation, id));
+        } catch (RejectedExecutionException full) {
+            LOG.warnf("media queue full; %s of %s is left to the sweeper", id, conversation);
+        }
+    }
+
+    /**
+     * Claims the message's owed media and fetches what is still pending. A claim never runs past the message's
+     * deadline, so a sweeper can always settle it in time; past the deadline, or after too many claims, whatever is
+     * still pending is recorded as failed.
+     */
+    void claimAndIngest(String conversation, String id) {
+        long now = System.currentTimeMillis();
+        long until = now + config.claimLease().toMillis();
+        Optional<WorkStore.Claim> claim = work.claim(conversation, id, HistoryStore.MEDIA_WORK, instance.get(), until);
+        if (claim.isEmpty()) {
+            return;
+        }
+        Message message = claim.get().message();
+        long deadline = deadline(message);
+        if (until > deadline && now < deadline) {
+            // Were this instance to die, the claim must run out in time for a sweeper to settle the media.
+            work.shorten(conversation, id, instance.get(), deadline);
+        }
+        if (now >= deadline || claim.get().attempts() > config.maxAttempts()) {
+            String reason = now >= deadline
+                    ? "not fetched within " + config.finalWithin() + " (switchboard.media.final-within)"
+                    : "fetch interrupted " + config.maxAttempts() + " times (switchboard.media.max-attempts)";
+            for (MediaItem media : message.media()) {
+                if (media.state() == MediaItem.State.PENDING) {
+                    record(message, media.failed(reason));
+                }
+            }
+        } else {
+            ingest(message);
+        }
+        work.finish(conversation, id, instance.get());
+    }
+
+    /** When every attachment must have its final state, less one sweep so the sweeper is in time. */
+    long deadline(Message message) {
+        return message.createdAt().toEpochMilli() + config.finalWithin().toMillis() - config.sweepInterval().toMillis();
     }
 
     void ingest(Message message) {
         long total = 0;
         for (MediaItem media : message.media()) {
+            if (media.state() == MediaItem.State.STORED) {
+                total += media.size() == null ? 0 : media.size();
+            }
+        }
+        for (MediaItem media : message.media()) {
+            if (media.state() != MediaItem.State.PENDING) {
+                continue; // settled by an earlier claim
+            }
             MediaItem outcome;
             try {
                 outcome = fetchAndStore(message, media, config.maxTotalBytes() - total);

@@ -15,9 +15,11 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
+import dev.switchboard.history.MediaLinks;
+
 /** MMS media in S3: the only bean that talks to S3. */
 @ApplicationScoped
-public class MediaStore {
+public class MediaStore implements MediaLinks {
 
     private static final Logger LOG = Logger.getLogger(MediaStore.class);
 
@@ -37,7 +39,7 @@ public class MediaStore {
                 .contentLength(length).build(), RequestBody.fromInputStream(content, length));
     }
 
-    /** A time-limited URL through which a browser can load the object without AWS credentials. */
+    @Override
     public URL presignedGet(String key) {
         return presigner.presignGetObject(request -> request.signatureDuration(config.presignedUrlTtl())
                 .getObjectRequest(get -> get.bucket(config.bucket()).key(key))).url();

@@ -1,8 +1,13 @@
 package dev.switchboard.outbound;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,9 +18,11 @@ import dev.switchboard.history.MessageIds;
 import dev.switchboard.history.MessageStatus;
 import dev.switchboard.twilio.WebhookConfig;
 
-/** An agent's reply: checked, then stored as queued. The change event for it triggers the send. */
+/** An agent's reply: checked, then stored as queued with one put. The change event for it triggers the send. */
 @ApplicationScoped
 public class OutboundService {
+
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final HistoryStore history;
     private final MessageIds ids;
@@ -32,6 +39,20 @@ public class OutboundService {
      *             when the conversation is not the agent's, the customer opted out, or the body is bad
      */
     public Message reply(String agent, String conversationId, String body) {
+        return reply(agent, conversationId, body, null);
+    }
+
+    /**
+     * @param clientId
+     *            the client's idempotency id for this reply: a repeat (double click, resend after a reconnect) with the
+     *            same id stores nothing new
+     *
+     * @return the reply as stored now (the one stored earlier when {@code clientId} repeats)
+     */
+    public Message reply(String agent, String conversationId, String body, String clientId) {
+        if (clientId != null && !CLIENT_ID.matcher(clientId).matches()) {
+            throw new AgentActionRefused("bad_request", "clientId must be 1 to 64 letters, digits, '-' or '_'");
+        }
         Conversation conversation = ownedBy(agent, conversationId);
         if (body == null || body.isBlank()) {
             throw new AgentActionRefused("empty_body", "a reply needs some text");
@@ -47,11 +68,28 @@ public class OutboundService {
         }
         Instant now = Instant.now();
         String queued = MessageStatus.QUEUED.wire();
-        Message message = new Message(conversation.id(), ids.next(), Message.Direction.OUTBOUND,
-                conversation.business(), conversation.customer(), body, null, queued, now, now, List.of(), Map.of(),
-                agent, null, null, Map.of(queued, now));
-        history.recordOutbound(message);
+        String seq = ids.next();
+        Message message = new Message(conversation.id(), clientId == null ? seq : replyId(agent, clientId),
+                Message.Direction.OUTBOUND, conversation.business(), conversation.customer(), body, null, queued, now,
+                now, List.of(), Map.of(), agent, null, null, Map.of(queued, now), seq, null);
+        if (history.recordOutbound(message) == HistoryStore.Outcome.DUPLICATE) {
+            return history.message(message.conversation(), message.id()).orElse(message);
+        }
         return message;
+    }
+
+    /**
+     * The key of a reply with a client idempotency id: the same agent, conversation (the partition) and id always give
+     * the same key, so the second put fails its condition.
+     */
+    static String replyId(String agent, String clientId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((agent + "\u0000" + clientId).getBytes(StandardCharsets.UTF_8));
+            return "R" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
     }
 
     /** The conversation, if it is assigned to this agent. */

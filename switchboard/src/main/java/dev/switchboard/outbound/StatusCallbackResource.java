@@ -54,7 +54,7 @@ public class StatusCallbackResource {
         if (result == HistoryStore.Advance.UNKNOWN) {
             throw new ApiException(404, "no message of this switchboard has MessageSid " + sid);
         }
-        if (errorCode != null && errorCode == OutboundDispatcher.UNSUBSCRIBED) {
+        if (errorCode != null && errorCode == ReplySender.UNSUBSCRIBED) {
             history.conversationOfSid(sid).ifPresent(conversation -> history.setOptedOut(conversation, true));
         }
         return Response.ok().build();

@@ -12,11 +12,12 @@ import dev.switchboard.history.Conversation;
 import dev.switchboard.history.HistoryService;
 import dev.switchboard.history.HistoryStore;
 import dev.switchboard.history.Message;
-import dev.switchboard.outbound.OutboundDispatcher;
+import dev.switchboard.history.MessageStatus;
 
 /**
- * Turns confirmed message writes into routing: a customer's message goes to their conversation's agent, or queues it
- * for one; an agent's reply is sent and its status changes reach the agent. Every step tolerates a repeated event.
+ * Turns confirmed message writes into routing, after the conversation projection has applied them: a customer's message
+ * goes to their conversation's agent, or queues it for one; a reply's status changes reach the agent. Every step
+ * tolerates a repeated event.
  */
 @ApplicationScoped
 public class RoutingListener implements MessageChangeListener {
@@ -27,15 +28,12 @@ public class RoutingListener implements MessageChangeListener {
     private final HistoryService views;
     private final Router router;
     private final Delivery delivery;
-    private final OutboundDispatcher dispatcher;
 
-    RoutingListener(HistoryStore history, HistoryService views, Router router, Delivery delivery,
-            OutboundDispatcher dispatcher) {
+    RoutingListener(HistoryStore history, HistoryService views, Router router, Delivery delivery) {
         this.history = history;
         this.views = views;
         this.router = router;
         this.delivery = delivery;
-        this.dispatcher = dispatcher;
     }
 
     @Override
@@ -45,10 +43,6 @@ public class RoutingListener implements MessageChangeListener {
         }
         try {
             Message message = Message.from(change.newImage());
-            if (message.direction() == Message.Direction.OUTBOUND && "INSERT".equals(change.eventName())
-                    && !Message.dispatched(change.newImage())) {
-                dispatcher.dispatch(message);
-            }
             Conversation conversation = history.conversation(message.conversation()).orElse(null);
             if (conversation == null) {
                 return;
@@ -66,8 +60,11 @@ public class RoutingListener implements MessageChangeListener {
 
     private void tellAgent(Conversation conversation, Message message, String eventName) {
         if (message.direction() == Message.Direction.OUTBOUND && "MODIFY".equals(eventName)) {
+            if (MessageStatus.QUEUED.wire().equals(message.status())) {
+                return; // a send being claimed: nothing the agent sees has changed
+            }
             delivery.toAgent(conversation.agent(), new Frames.Status(conversation.id(), message.id(), message.status(),
-                    message.errorCode(), message.errorMessage()));
+                    message.errorCode(), message.errorMessage(), message.reason()));
         } else {
             delivery.toAgent(conversation.agent(),
                     new Frames.Update(conversation.id(), views.view(message), conversation.optedOut()));

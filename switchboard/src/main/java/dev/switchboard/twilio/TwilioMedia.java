@@ -16,8 +16,6 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 
-import dev.switchboard.media.MediaConfig;
-
 /**
  * Downloads MMS media from Twilio with the account's credentials. Twilio answers a media URL with a redirect to a
  * signed storage URL; credentials go only to an allowed Twilio host and never along a redirect (storage refuses
@@ -30,9 +28,9 @@ public class TwilioMedia {
 
     private final HttpClient http;
     private final TwilioConfig twilio;
-    private final MediaConfig config;
+    private final TwilioMediaConfig config;
 
-    TwilioMedia(TwilioConfig twilio, MediaConfig config) {
+    TwilioMedia(TwilioConfig twilio, TwilioMediaConfig config) {
         this.twilio = twilio;
         this.config = config;
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)

@@ -61,7 +61,7 @@ class StreamConsumerTest {
     }
 
     @Test
-    void storedMessageIsInsertedOnceThenModifiedOnceWhenItsMediaIsStored() throws Exception {
+    void storedMessageIsInsertedOnceThenModifiedAsItsMediaWorkIsDone() throws Exception {
         String customer = Webhooks.newCustomer();
         Map<String, String> mms = Webhooks.sms(customer, "photo of the damage");
         mms.put("NumMedia", "1");
@@ -85,19 +85,26 @@ class StreamConsumerTest {
         assertNotNull(inserted.eventId());
         assertNotNull(inserted.approximateCreation());
 
-        RecordingListener.Seen modify = listener
-                .await(c -> messageId.equals(c.messageId()) && "MODIFY".equals(c.eventName()), HANDLED);
-        assertNotNull(modify, "no MODIFY for " + messageId);
-        AttributeValue stored = modify.change().newImage().get("media").l().get(0);
+        // Then its media work: claimed, the file stored, the work cleared; three writes, three MODIFYs, in order.
+        RecordingListener.Seen settled = listener.await(c -> messageId.equals(c.messageId())
+                && "MODIFY".equals(c.eventName()) && !c.newImage().containsKey("work"), HANDLED);
+        assertNotNull(settled, "media work of " + messageId + " never cleared");
+        AttributeValue stored = settled.change().newImage().get("media").l().get(0);
         assertEquals("stored", stored.m().get("state").s());
-        assertTrue(new BigInteger(modify.change().eventId()).compareTo(new BigInteger(inserted.eventId())) > 0,
-                "stream order");
 
         // Nothing more may come for this message: a late duplicate would show up within a few polls.
         Thread.sleep(1_000);
         assertEquals(1, listener.of(messageId, "INSERT").size(), "INSERTs of " + messageId);
-        assertEquals(1, listener.of(messageId, "MODIFY").size(), "MODIFYs of " + messageId);
-        assertEquals(2, listener.of(messageId).size());
+        List<RecordingListener.Seen> modifies = listener.of(messageId, "MODIFY");
+        assertEquals(3, modifies.size(), "MODIFYs of " + messageId);
+        assertEquals("pending", modifies.get(0).change().newImage().get("media").l().get(0).m().get("state").s());
+        assertTrue(modifies.get(0).change().newImage().containsKey("claimOwner"), "the first MODIFY is the claim");
+        BigInteger previous = new BigInteger(inserted.eventId());
+        for (RecordingListener.Seen modify : modifies) {
+            BigInteger position = new BigInteger(modify.change().eventId());
+            assertTrue(position.compareTo(previous) > 0, "stream order");
+            previous = position;
+        }
     }
 
     @Test

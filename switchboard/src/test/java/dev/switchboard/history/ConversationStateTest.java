@@ -20,7 +20,7 @@ import dev.switchboard.testing.History;
 import dev.switchboard.testing.LocalServersResource;
 import dev.switchboard.testing.Webhooks;
 
-/** The conversation item under the cases the one-round-trip write cannot decide alone. */
+/** The conversation summary, projected from the messages stream, in the cases that need more than counting. */
 @QuarkusTest
 @WithTestResource(LocalServersResource.class)
 class ConversationStateTest {
@@ -35,12 +35,13 @@ class ConversationStateTest {
     void customerWritingToAClosedConversationReopensIt() {
         String customer = Webhooks.newCustomer();
         Webhooks.post(Webhooks.sms(customer, "my parcel is late")).then().statusCode(200);
+        History.awaitConversation(customer, "waiting", 1);
         set(customer, "#s = :v", "state", AttributeValue.fromS("closed"));
         assertEquals("closed", History.conversation(customer, "closed").getString("state"));
 
         Webhooks.post(Webhooks.sms(customer, "it is still late")).then().statusCode(200);
 
-        JsonPath reopened = History.conversation(customer, "waiting");
+        JsonPath reopened = History.awaitConversation(customer, "waiting", 2);
         assertEquals("waiting", reopened.getString("state"));
         assertEquals("it is still late", reopened.getString("lastMessagePreview"));
         assertEquals(2, reopened.getInt("unread"));
@@ -51,14 +52,14 @@ class ConversationStateTest {
     void aMessageOlderThanTheLastCountsButDoesNotReplaceIt() {
         String customer = Webhooks.newCustomer();
         Webhooks.post(Webhooks.sms(customer, "newest")).then().statusCode(200);
-        // As if another instance had already stored a newer message.
-        String newer = "ZZZZZZZZZZZZZZZZZZZZZZZZZZ";
-        set(customer, "#s = :v", "lastMessageId", AttributeValue.fromS(newer));
+        String newest = History.awaitConversation(customer, "waiting", 1).getString("lastMessageId");
+        // As if the next message had been written with an older time (another instance's clock a little behind).
+        set(customer, "#s = :v", "lastMessageSeq", AttributeValue.fromS("ZZZZZZZZZZZZZZZZZZZZZZZZZZ"));
 
         Webhooks.post(Webhooks.sms(customer, "late arrival")).then().statusCode(200);
 
-        JsonPath conversation = History.conversation(customer, "waiting");
-        assertEquals(newer, conversation.getString("lastMessageId"));
+        JsonPath conversation = History.awaitConversation(customer, "waiting", 2);
+        assertEquals(newest, conversation.getString("lastMessageId"));
         assertEquals("newest", conversation.getString("lastMessagePreview"));
         assertEquals(2, conversation.getInt("unread"));
         assertEquals(2, History.messages(customer).getList("messages").size());

@@ -47,7 +47,9 @@ class InboundWebhookTest {
         assertEquals("inbound", history.getString("messages[0].direction"));
         assertEquals("received", history.getString("messages[0].status"));
         assertEquals("SAN FRANCISCO", history.getString("messages[0].details.FromCity"));
-        assertEquals(1, History.conversation(customer, "waiting").getInt("unread"));
+        JsonPath conversation = History.awaitConversation(customer, "waiting", 1);
+        assertEquals(1, conversation.getInt("unread"));
+        assertEquals(1, conversation.getInt("messageCount"));
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("switchboard_webhooks_total{outcome=\"duplicate\""), metrics);
@@ -60,7 +62,7 @@ class InboundWebhookTest {
         Webhooks.post(Webhooks.sms(customer, "second")).then().statusCode(200);
         Webhooks.post(Webhooks.sms(customer, "third, and the last")).then().statusCode(200);
 
-        JsonPath conversation = History.conversation(customer, "waiting");
+        JsonPath conversation = History.awaitConversation(customer, "waiting", 3);
         assertEquals("third, and the last", conversation.getString("lastMessagePreview"));
         assertEquals(3, conversation.getInt("unread"));
         assertEquals(3, conversation.getInt("messageCount"));

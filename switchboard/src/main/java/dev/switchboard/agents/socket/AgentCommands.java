@@ -128,7 +128,7 @@ public class AgentCommands {
             router.drain();
         }
         case "away" -> sendPresence(agent, routing.setStatus(agent, Presence.Status.AWAY, null));
-        case "response" -> outbound.reply(agent, command.conversation(), command.body());
+        case "response" -> outbound.reply(agent, command.conversation(), command.body(), command.clientId());
         case "resolve" -> {
             outbound.ownedBy(agent, command.conversation());
             if (!routing.release(command.conversation(), agent, Conversation.State.CLOSED, null)) {

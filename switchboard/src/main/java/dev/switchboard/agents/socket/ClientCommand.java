@@ -3,11 +3,13 @@ package dev.switchboard.agents.socket;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * A command from an agent's browser: {@code available {capacity?}}, {@code away}, {@code response {conversation,
- * body}}, {@code resolve {conversation}}, {@code transfer {conversation, agent}}.
+ * A command from an agent's browser: {@code available {capacity?}}, {@code away}, {@code response {conversation, body,
+ * clientId?}} ({@code clientId}: the client's idempotency id, so a resend stores one reply), {@code resolve
+ * {conversation}}, {@code transfer {conversation, agent}}.
  * <p>
  * Read by our own ObjectMapper off the socket, so registered for reflection for the native image.
  */
 @RegisterForReflection
-public record ClientCommand(String type, Integer capacity, String conversation, String body, String agent) {
+public record ClientCommand(String type, Integer capacity, String conversation, String body, String agent,
+        String clientId) {
 }

@@ -1,0 +1,254 @@
+package dev.switchboard.history;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.jboss.logging.Logger;
+
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+import dev.switchboard.history.Conversation.State;
+
+/**
+ * Applies a stored message to its conversation's summary item: last message, unread and message counts, the state (a
+ * closed conversation reopens when the customer writes), consent. Driven by the messages stream, once per message: the
+ * item remembers the stream position and the ids of the last messages applied, so a record delivered again (after a
+ * lease take-over, or twice) changes nothing. Records of one conversation arrive in order on one shard, so the only
+ * other writers are agents' assignments and releases; every write is conditional on what was read.
+ */
+@ApplicationScoped
+public class ConversationProjectionStore {
+
+    private static final Logger LOG = Logger.getLogger(ConversationProjectionStore.class);
+    private static final int ATTEMPTS = 10;
+    static final String PROJECTED_EVENT = "projectedEvent";
+    static final String PROJECTED_IDS = "projectedIds";
+    static final String PROJECTION_VERSION = "projectionVersion";
+    static final String LAST_MESSAGE_SEQ = "lastMessageSeq";
+
+    /** What applying a message did. */
+    public enum Applied {
+        /** The summary now reflects the message. */
+        APPLIED,
+        /** The message had been applied before; nothing changed. */
+        ALREADY_APPLIED
+    }
+
+    private final DynamoDbClient dynamo;
+    private final HistoryConfig config;
+
+    ConversationProjectionStore(DynamoDbClient dynamo, HistoryConfig config) {
+        this.dynamo = dynamo;
+        this.config = config;
+    }
+
+    /**
+     * @param eventId
+     *            the stream record's sequence number
+     */
+    @Retry(maxRetries = 3, delay = 100, jitter = 50, retryOn = SdkClientException.class)
+    public Applied apply(Message message, String eventId) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> item = read(message.conversation());
+            if (item != null && alreadyApplied(item, message.id(), eventId)) {
+                return Applied.ALREADY_APPLIED;
+            }
+            try {
+                dynamo.updateItem(item == null ? create(message, eventId) : change(item, message, eventId));
+                return Applied.APPLIED;
+            } catch (ConditionalCheckFailedException changed) {
+                // An agent's assignment or release got there between the read and the write: read again.
+                LOG.debugf("conversation %s changed while projecting %s (attempt %d)", message.conversation(),
+                        message.id(), attempt);
+            }
+        }
+        throw new IllegalStateException("conversation " + message.conversation() + " kept changing while projecting "
+                + message.id() + "; the record is handled again on the next delivery");
+    }
+
+    static boolean alreadyApplied(Map<String, AttributeValue> item, String messageId, String eventId) {
+        AttributeValue ids = item.get(PROJECTED_IDS);
+        if (ids != null && ids.hasL() && ids.l().stream().anyMatch(id -> messageId.equals(id.s()))) {
+            return true;
+        }
+        BigInteger seen = number(Attributes.string(item, PROJECTED_EVENT));
+        BigInteger now = number(eventId);
+        return seen != null && now != null && now.compareTo(seen) <= 0;
+    }
+
+    private static BigInteger number(String sequence) {
+        if (sequence == null || sequence.isEmpty() || !sequence.chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        return new BigInteger(sequence);
+    }
+
+    private Map<String, AttributeValue> read(String conversation) {
+        Map<String, AttributeValue> item = dynamo
+                .getItem(GetItemRequest.builder().tableName(config.conversationsTable())
+                        .key(Map.of(Conversation.ID, Attributes.s(conversation))).consistentRead(true).build())
+                .item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    private UpdateItemRequest create(Message message, String eventId) {
+        Update update = new Update(message);
+        update.setLast();
+        update.set(Conversation.CREATED_AT, ":at");
+        update.set(Conversation.STATE, ":waiting", Attributes.s(State.WAITING.wire()));
+        update.set(Conversation.STATE_SINCE, ":at");
+        update.consent(null);
+        update.remember(List.of(), eventId, 0);
+        update.counts();
+        return update.build("attribute_not_exists(#cid)", Map.of("#cid", Conversation.ID));
+    }
+
+    private UpdateItemRequest change(Map<String, AttributeValue> item, Message message, String eventId) {
+        Update update = new Update(message);
+        String lastSeq = Attributes.string(item, LAST_MESSAGE_SEQ);
+        boolean newer = lastSeq == null || message.seq() == null || message.seq().compareTo(lastSeq) > 0;
+        if (newer) {
+            update.setLast();
+        }
+        State state = State.fromWire(Attributes.string(item, Conversation.STATE));
+        if (state == State.CLOSED && message.direction() == Message.Direction.INBOUND) {
+            // A customer writing again reopens the conversation and puts it back in the queue.
+            update.set(Conversation.STATE, ":waiting", Attributes.s(State.WAITING.wire()));
+            update.set(Conversation.STATE_SINCE, ":at");
+        }
+        update.consent(Attributes.longOrNull(item, Conversation.CONSENT_CHANGED_AT));
+        List<String> remembered = new ArrayList<>();
+        AttributeValue ids = item.get(PROJECTED_IDS);
+        if (ids != null && ids.hasL()) {
+            ids.l().forEach(id -> remembered.add(id.s()));
+        }
+        long version = Attributes.longOf(item, PROJECTION_VERSION);
+        update.remember(remembered, eventId, version);
+        update.counts();
+        Map<String, String> names = Map.of("#cv", PROJECTION_VERSION, "#cs", Conversation.STATE);
+        update.values.put(":seenVersion", Attributes.n(version));
+        update.values.put(":seenState", Attributes.s(state.wire()));
+        String condition = (item.containsKey(PROJECTION_VERSION) ? "#cv = :seenVersion" : "attribute_not_exists(#cv)")
+                + " AND #cs = :seenState";
+        return update.build(condition, names);
+    }
+
+    /** An update expression under construction, with its names and values. */
+    private final class Update {
+        private final Message message;
+        private final List<String> sets = new ArrayList<>();
+        private final List<String> adds = new ArrayList<>();
+        private final Map<String, String> names = new HashMap<>();
+        private final Map<String, AttributeValue> values = new HashMap<>();
+
+        Update(Message message) {
+            this.message = message;
+            ConversationKey key = ConversationKey.parse(message.conversation());
+            set(Conversation.BUSINESS, ":business", Attributes.s(key.business()));
+            set(Conversation.CUSTOMER, ":customer", Attributes.s(key.customer()));
+        }
+
+        void set(String attribute, String value) {
+            if (":at".equals(value)) {
+                // DynamoDB refuses values the expression does not use, so this one goes in only when it is.
+                values.put(":at", Attributes.n(message.createdAt().toEpochMilli()));
+            }
+            String name = "#a" + names.size();
+            names.put(name, attribute);
+            sets.add(name + " = " + value);
+        }
+
+        void set(String attribute, String placeholder, AttributeValue value) {
+            values.put(placeholder, value);
+            set(attribute, placeholder);
+        }
+
+        void setLast() {
+            set(Conversation.LAST_MESSAGE_ID, ":id", Attributes.s(message.id()));
+            if (message.seq() != null) {
+                set(LAST_MESSAGE_SEQ, ":seq", Attributes.s(message.seq()));
+            }
+            set(Conversation.LAST_MESSAGE_AT, ":at");
+            set(Conversation.LAST_MESSAGE_PREVIEW, ":preview", Attributes.s(preview(message)));
+            set(Conversation.LAST_DIRECTION, ":dir", Attributes.s(message.direction().wire()));
+            set(Conversation.UPDATED_AT, ":at");
+            if (message.direction() == Message.Direction.INBOUND) {
+                set(Conversation.LAST_INBOUND_AT, ":at");
+            }
+        }
+
+        /** What an inbound message says about consent, unless a later message already changed it. */
+        void consent(Long changedAt) {
+            if (message.direction() != Message.Direction.INBOUND
+                    || (changedAt != null && changedAt > message.createdAt().toEpochMilli())) {
+                return;
+            }
+            switch (Consent.of(message.body())) {
+            case OPT_OUT, OPT_IN -> {
+                set(Conversation.OPTED_OUT, ":optedOut",
+                        AttributeValue.fromBool(Consent.of(message.body()) == Consent.OPT_OUT));
+                set(Conversation.CONSENT_CHANGED_AT, ":at");
+            }
+            case HELP -> set(Conversation.HELP_REQUESTED_AT, ":at");
+            default -> {
+                // nothing to record
+            }
+            }
+        }
+
+        void remember(List<String> remembered, String eventId, long version) {
+            List<String> ids = new ArrayList<>(remembered);
+            ids.add(message.id());
+            int memory = Math.max(1, config.projectionMemory());
+            List<String> kept = ids.subList(Math.max(0, ids.size() - memory), ids.size());
+            set(PROJECTED_IDS, ":ids", AttributeValue.fromL(kept.stream().map(Attributes::s).toList()));
+            if (eventId != null) {
+                set(PROJECTED_EVENT, ":event", Attributes.s(eventId));
+            }
+            set(PROJECTION_VERSION, ":version", Attributes.n(version + 1));
+        }
+
+        void counts() {
+            values.put(":one", Attributes.n(1));
+            names.put("#count", Conversation.MESSAGE_COUNT);
+            adds.add("#count :one");
+            if (message.direction() == Message.Direction.INBOUND) {
+                names.put("#unread", Conversation.UNREAD);
+                adds.add("#unread :one");
+            }
+        }
+
+        UpdateItemRequest build(String condition, Map<String, String> conditionNames) {
+            Map<String, String> allNames = new HashMap<>(names);
+            allNames.putAll(conditionNames);
+            String expression = "SET " + String.join(", ", sets) + " ADD " + String.join(", ", adds);
+            return UpdateItemRequest.builder().tableName(config.conversationsTable())
+                    .key(Map.of(Conversation.ID, Attributes.s(message.conversation()))).updateExpression(expression)
+                    .conditionExpression(condition).expressionAttributeNames(allNames).expressionAttributeValues(values)
+                    .build();
+        }
+    }
+
+    private String preview(Message message) {
+        String body = message.body();
+        int limit = config.previewCharacters();
+        if (body.codePointCount(0, body.length()) > limit) {
+            return body.substring(0, body.offsetByCodePoints(0, limit)) + "…";
+        }
+        if (body.isEmpty() && !message.media().isEmpty()) {
+            return message.media().size() == 1 ? "[1 attachment]" : "[" + message.media().size() + " attachments]";
+        }
+        return body;
+    }
+}
