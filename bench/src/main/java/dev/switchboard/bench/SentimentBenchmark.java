@@ -168,6 +168,11 @@ public final class SentimentBenchmark {
         }
 
         @Override
+        public int negativeRun() {
+            return 3;
+        }
+
+        @Override
         public double directionThreshold() {
             return 0.5;
         }

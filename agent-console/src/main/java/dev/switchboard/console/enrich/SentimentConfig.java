@@ -69,6 +69,13 @@ public interface SentimentConfig {
     double negativeThreshold();
 
     /**
+     * This many negative texts in a row, the newest ones, flag the trend negative whatever came before them (within
+     * {@code trend-window}); 0 turns the rule off.
+     */
+    @WithDefault("3")
+    int negativeRun();
+
+    /**
      * How far the mean of the newer half of a trend's points must move from the older half's to read as rising or
      * falling rather than steady.
      */

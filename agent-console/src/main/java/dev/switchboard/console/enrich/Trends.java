@@ -79,8 +79,23 @@ public class Trends {
                 direction = "falling";
             }
         }
-        boolean negative = points.size() >= config.trendMinMessages() && mean < config.negativeThreshold();
+        // Lit by a negative mean, or by a run of negative texts however calm the conversation began: the customer who
+        // turned angry is the one to see now.
+        boolean negative = points.size() >= config.trendMinMessages() && mean < config.negativeThreshold()
+                || endsInNegativeRun(points, config.negativeRun());
         return new Trend(Math.round(mean * 100) / 100.0, direction, negative, List.copyOf(points));
+    }
+
+    private static boolean endsInNegativeRun(List<Integer> points, int run) {
+        if (run < 1 || points.size() < run) {
+            return false;
+        }
+        for (int i = points.size() - run; i < points.size(); i++) {
+            if (points.get(i) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double mean(List<Integer> points, int from, int to) {

@@ -66,7 +66,10 @@ class SentimentModelTest {
     void emptyEmojiAndNonEnglishTextsAreNeutralWithAFlag() {
         assertEquals(Sentiment.neutral("empty"), model.score(""));
         assertEquals(Sentiment.neutral("empty"), model.score("   "));
-        assertEquals(Sentiment.neutral("empty"), model.score("\uD83D\uDE21\uD83D\uDE21 !!"));
+        // Emoji alone have no words for the model, but the domain layer reads the angry and the happy faces.
+        assertEquals(Sentiment.of(1), model.score("\uD83D\uDE21\uD83D\uDE21 !!"));
+        assertEquals(Sentiment.of(3), model.score("\uD83D\uDC4D"));
+        assertEquals(Sentiment.neutral("empty"), model.score("\uD83D\uDE9A 12"));
         assertEquals(Sentiment.neutral("not_english"),
                 model.score("Bonjour, je voudrais changer ma réservation s'il vous plaît"));
         assertEquals(Sentiment.neutral("not_english"), model.score("Здравствуйте, где мой заказ?"));
@@ -92,15 +95,16 @@ class SentimentModelTest {
     }
 
     @Test
-    void theModelsComeFromTheTwoUnpackedFilesNotAModelsJar() throws Exception {
+    void theModelsComeFromTheThreeUnpackedFilesNotAModelsJar() throws Exception {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        for (String model : List.of(SentimentModel.SENTIMENT_MODEL, SentimentModel.PARSER_MODEL)) {
+        for (String model : List.of(SentimentModel.SENTIMENT_MODEL, SentimentModel.PARSER_MODEL,
+                SentimentModel.TAGGER_MODEL)) {
             List<URL> found = Collections.list(loader.getResources(model));
             assertEquals(1, found.size(), () -> model + " found at " + found);
             assertFalse(found.get(0).toString().contains("models.jar"), found.get(0)::toString);
         }
         // Any other model of the 474 MB jar would be there if the jar were on the classpath.
-        assertNull(loader.getResource("edu/stanford/nlp/models/pos-tagger/english-left3words-distsim.tagger"));
+        assertNull(loader.getResource("edu/stanford/nlp/models/pos-tagger/english-left3words-distsim.tagger.props"));
         assertNull(loader.getResource("edu/stanford/nlp/models/ner/english.all.3class.distsim.crf.ser.gz"));
     }
 

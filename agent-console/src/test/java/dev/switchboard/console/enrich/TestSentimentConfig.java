@@ -3,10 +3,15 @@ package dev.switchboard.console.enrich;
 import java.time.Duration;
 
 /** The defaults of {@link SentimentConfig}, with the pool sizes a test needs. */
-record TestSentimentConfig(int threads, int queueSize, int cacheSize, Duration timeout) implements SentimentConfig {
+record TestSentimentConfig(int threads, int queueSize, int cacheSize, Duration timeout, int negativeRun)
+        implements SentimentConfig {
 
     TestSentimentConfig(int threads, int queueSize, int cacheSize) {
         this(threads, queueSize, cacheSize, Duration.ofSeconds(5));
+    }
+
+    TestSentimentConfig(int threads, int queueSize, int cacheSize, Duration timeout) {
+        this(threads, queueSize, cacheSize, timeout, 3);
     }
 
     @Override
