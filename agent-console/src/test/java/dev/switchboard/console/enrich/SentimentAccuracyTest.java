@@ -102,6 +102,16 @@ class SentimentAccuracyTest {
     }
 
     @Test
+    void aTextTheDomainLayerReadsClearlyIsNotParsedAndAPlainOneIs() {
+        SentimentModel model = LoadedModel.get();
+        long before = model.parsed();
+        assertEquals(1, model.score("The courier never turned up and nobody called").score());
+        assertEquals(before, model.parsed());
+        assertEquals(2, model.score("Can I collect it from the depot on Friday?").score());
+        assertEquals(before + 1, model.parsed());
+    }
+
+    @Test
     void atLeast85PercentOfTheHandLabelledTextsAgreeOnThreeClasses() throws IOException {
         SentimentModel model = LoadedModel.get();
         Confusion whole = new Confusion("whole set");
