@@ -44,7 +44,7 @@ public final class SentimentBenchmark {
               --count N              messages per throughput run (default 400)
               --warmup N             unmeasured messages before the first run (default 600)
               --runs R               runs of every phase (default 3)
-              --rates L              messages per second of the latency phases, comma-separated (default 20,40)
+              --rates L              messages per second of the latency phases, comma-separated (default 20,50)
               --duration S           seconds of each latency phase (default 20)
               --latency-threads T    worker threads of the latency phases (default 2, the console's default)
               --parse-max-length N   console.sentiment.parse-max-length (default 80, the console's default)
@@ -90,7 +90,7 @@ public final class SentimentBenchmark {
 
         static Options parse(String[] args) {
             List<Integer> threads = List.of(1, 2);
-            List<Integer> rates = List.of(20, 40);
+            List<Integer> rates = List.of(20, 50);
             int count = 400;
             int warmup = 600;
             int runs = 3;
@@ -265,9 +265,16 @@ public final class SentimentBenchmark {
                 loadAverage());
         System.out.printf(Locale.ROOT, "corpus: %d texts, mean %.0f characters; %s%n", CORPUS.size(),
                 CORPUS.stream().mapToInt(String::length).average().orElse(0), options);
+        long heapBefore = usedHeapAfterGc();
         long start = System.nanoTime();
         model.load().join();
-        System.out.printf(Locale.ROOT, "model loaded in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        long loadMs = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf(Locale.ROOT, "model %s loaded in %d ms; heap used after GC %d MB before, %d MB after%n",
+                SentimentModel.VERSION, loadMs, heapBefore >> 20, usedHeapAfterGc() >> 20);
+        long parsedBefore = model.parsed();
+        CORPUS.forEach(model::score);
+        System.out.printf(Locale.ROOT, "the domain layer decides %d of the %d corpus texts without a parse%n",
+                CORPUS.size() - (model.parsed() - parsedBefore), CORPUS.size());
 
         if (options.warmup() > 0) {
             int threads = options.threads().stream().mapToInt(Integer::intValue).max().orElse(1);
@@ -400,6 +407,14 @@ public final class SentimentBenchmark {
         } finally {
             console.service.stop();
         }
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     private static double ms(long nanos) {

@@ -47,8 +47,8 @@ public interface SentimentConfig {
     int maxCharacters();
 
     /**
-     * Load the model in a background thread at start-up (about 1.5 s, 75 MB) instead of on the first message; start-up
-     * itself never waits for it.
+     * Load the model in a background thread at start-up (a few seconds, about 160 MB of heap) instead of on the first
+     * message; start-up itself never waits for it.
      */
     @WithDefault("true")
     boolean loadAtStartup();

@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -26,16 +27,19 @@ import edu.stanford.nlp.trees.Tree;
 import edu.stanford.nlp.util.CoreMap;
 
 /**
- * Stanford CoreNLP's sentiment model (the PCFG parser's binarized trees, then the recursive sentiment network), loaded
- * once per process from the two model files the build unpacks into the classpath.
+ * Stanford CoreNLP's sentiment model (the PCFG parser's binarized trees, helped by the part-of-speech tagger, then the
+ * recursive sentiment network), loaded once per process from the three model files the build unpacks into the classpath
+ * (21 MB), with the customer-service domain layer ({@link ServiceLexicon}) in front of it.
  *
  * <p>
- * A text of several sentences gets the weighted mean of its sentences' class probabilities, and the class with the
- * highest mean probability. Probabilities rather than classes, so that a sentence the model is unsure about moves the
- * result less than a confident one. Each sentence weighs its tokens times its probability of not being neutral: by
- * length, so that a "Hi." or "Thanks." does not count as much as the complaint next to it; by opinion, because
- * customers wrap a complaint in plain facts ("I ordered a jacket two weeks ago.") that the model rightly reads as
- * neutral and that would otherwise outvote it. A text whose every sentence is surely neutral stays neutral.
+ * A text the domain layer reads clearly (a complaint told in facts, thanks, an angry emoji) is decided without a parse,
+ * which is most of a score's cost; the others are parsed and {@link Verdict} weighs the model's probabilities with the
+ * layer's evidence. A text of several sentences gets the weighted mean of its sentences' class probabilities.
+ * Probabilities rather than classes, so that a sentence the model is unsure about moves the result less than a
+ * confident one. Each sentence weighs its tokens times its probability of not being neutral: by length, so that a "Hi."
+ * or "Thanks." does not count as much as the complaint next to it; by opinion, because customers wrap a complaint in
+ * plain facts ("I ordered a jacket two weeks ago.") that the model rightly reads as neutral and that would otherwise
+ * outvote it. A text whose every sentence is surely neutral stays neutral.
  */
 @ApplicationScoped
 public class SentimentModel implements SentimentScorer {
@@ -43,6 +47,13 @@ public class SentimentModel implements SentimentScorer {
     static final String SENTIMENT_MODEL = "edu/stanford/nlp/models/sentiment/sentiment.ser.gz";
     static final String PARSER_MODEL = "edu/stanford/nlp/models/lexparser/englishPCFG.ser.gz";
     static final String TAGGER_MODEL = "edu/stanford/nlp/models/pos-tagger/english-left3words-distsim.tagger";
+
+    /**
+     * What produced a score: the CoreNLP release with its models, and the domain layer's revision. To be stored with a
+     * score, so that scores of an older model can be told apart; change it whenever the model set, {@link Verdict} or
+     * {@link ServiceLexicon} changes what a text scores.
+     */
+    public static final String VERSION = "corenlp-4.5.10-pcfg-pos/service-lexicon-1";
 
     private static final int NEUTRAL = 2;
 
@@ -52,6 +63,7 @@ public class SentimentModel implements SentimentScorer {
     private final TypedGuard<Sentiment> guard;
     private final CompletableFuture<StanfordCoreNLP> pipeline = new CompletableFuture<>();
     private final AtomicBoolean loading = new AtomicBoolean();
+    private final AtomicLong parsed = new AtomicLong();
 
     @Inject
     public SentimentModel(SentimentConfig config) {
@@ -139,6 +151,7 @@ public class SentimentModel implements SentimentScorer {
         } catch (RuntimeException e) {
             return Sentiment.failed("error");
         }
+        parsed.incrementAndGet();
         Callable<Sentiment> classify = () -> {
             double[] probabilities = probabilities(nlp, scored);
             return probabilities == null ? Sentiment.neutral(TextScreen.EMPTY) : Verdict.of(probabilities, reading);
@@ -152,6 +165,11 @@ public class SentimentModel implements SentimentScorer {
             LOG.warn("Sentiment scoring failed", e);
             return Sentiment.failed("error");
         }
+    }
+
+    /** Texts given to the parser and the sentiment network so far; the others were decided by the domain layer. */
+    public long parsed() {
+        return parsed.get();
     }
 
     /**
