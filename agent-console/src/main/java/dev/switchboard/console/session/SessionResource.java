@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.console.upstream.Unavailable;
+
 /**
  * Sign-in for the browser: trades a name and password for the switchboard's token, kept in an HttpOnly cookie the
  * page's script never sees.
@@ -57,7 +59,7 @@ public class SessionResource {
         SwitchboardLogin.Result result;
         try {
             result = switchboard.login(request.agent().trim(), request.password());
-        } catch (SwitchboardLogin.Unavailable e) {
+        } catch (Unavailable e) {
             LOG.warnf("login of %s: %s", request.agent(), e.getMessage());
             return error(503, "the switchboard is not answering; try again in a moment");
         }
