@@ -39,7 +39,8 @@ public final class CannedRules {
         if (text == null || text.isBlank()) {
             throw ApiException.badRequest("text is required");
         }
-        if (text.length() > MAX_TEXT_CHARACTERS) {
+        // Counted as the switchboard counts a reply: in code points.
+        if (text.codePointCount(0, text.length()) > MAX_TEXT_CHARACTERS) {
             throw ApiException.badRequest("text must be at most " + MAX_TEXT_CHARACTERS + " characters");
         }
         Matcher placeholder = PLACEHOLDER.matcher(text);
