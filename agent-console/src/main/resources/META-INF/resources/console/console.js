@@ -640,7 +640,8 @@ function step(direction) {
   }
   const at = all.findIndex((c) => c.id === state.selected);
   const next = at < 0 ? (direction > 0 ? 0 : all.length - 1) : (at + direction + all.length) % all.length;
-  select(all[next].id);
+  // The focus stays, so that j and k can be pressed again; r goes to the reply.
+  select(all[next].id, false);
 }
 
 // ---- composer --------------------------------------------------------------------------------------------------

@@ -288,7 +288,8 @@ class ConsoleBrowserTest {
     void cannedRepliesContactsAndComfort() {
         Browser browser = agentBrowser;
         String shortcut = "thanks-" + Long.toString(System.nanoTime(), 36);
-        String cannedId = SwitchboardApi.createCannedReply(shortcut, "Thanks {{customer.name}}, this is {{agent.name}}.");
+        String cannedId = SwitchboardApi.createCannedReply(shortcut,
+                "Thanks {{customer.name}}, this is {{agent.name}}.");
         try {
             String agent = SwitchboardApi.createAgent("tia", "Tia Example");
             browser.emulate(1280, 800, false);
@@ -301,8 +302,8 @@ class ConsoleBrowserTest {
 
             // The time is the console service's label; the tooltip has the absolute time.
             List<String> time = browser.await("the message's time", SOON,
-                    d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=inbound] "
-                            + "[data-testid=message-time]")).stream()
+                    d -> d.findElements(By.cssSelector(
+                            "[data-testid=message][data-direction=inbound] " + "[data-testid=message-time]")).stream()
                             .map(t -> List.of(t.getText(), t.getAttribute("title"))).findFirst().orElse(null));
             assertEquals("just now", time.get(0));
             assertTrue(time.get(1).matches(".*\\d.*") && !time.get(1).contains("ago"), time.get(1));
@@ -335,17 +336,17 @@ class ConsoleBrowserTest {
             browser.await("the canned reply offered again", SOON,
                     d -> browser.css("[data-testid=canned-option][data-shortcut='" + shortcut + "']").size() == 1);
             browser.css("[data-testid=canned-option][data-shortcut='" + shortcut + "']").get(0).click();
-            browser.await("the reply filled in", SOON, d -> "Thanks Grace Hopper, this is Tia Example."
-                    .equals(reply.getAttribute("value")) && !browser.find("canned-picker").isDisplayed());
+            browser.await("the reply filled in", SOON,
+                    d -> "Thanks Grace Hopper, this is Tia Example.".equals(reply.getAttribute("value"))
+                            && !browser.find("canned-picker").isDisplayed());
             reply.sendKeys(" See you!");
             assertEquals("Thanks Grace Hopper, this is Tia Example. See you!", reply.getAttribute("value"),
                     "still editable");
 
             // A reload keeps the open conversation and its draft.
             browser.open(console.toString());
-            browser.await("the conversation open again", ROUTED,
-                    d -> browser.find("conversation").isDisplayed()
-                            && "Grace Hopper".equals(browser.find("conversation-title").getText()));
+            browser.await("the conversation open again", ROUTED, d -> browser.find("conversation-title").isDisplayed()
+                    && "Grace Hopper".equals(browser.find("conversation-title").getText()));
             browser.await("the draft back", SOON, d -> "Thanks Grace Hopper, this is Tia Example. See you!"
                     .equals(browser.find("composer-input").getAttribute("value")));
 
@@ -378,17 +379,19 @@ class ConsoleBrowserTest {
             String second = SwitchboardApi.newCustomer();
             phoneText(second, "Another question");
             awaitConversation(browser, second, ROUTED);
-            ((JavascriptExecutor) browser.driver()).executeScript("document.activeElement.blur()");
+            blur(browser);
             new Actions(browser.driver()).sendKeys("?").perform();
             browser.await("the shortcuts", SOON, d -> browser.find("shortcuts-dialog").isDisplayed());
             browser.screenshot("console-1280x800-shortcuts");
             browser.find("shortcuts-close").click();
             String before = browser.find("conversation-title").getText();
+            blur(browser);
             new Actions(browser.driver()).sendKeys("j").perform();
             browser.await("the other conversation", SOON,
                     d -> !before.equals(browser.find("conversation-title").getText()));
             new Actions(browser.driver()).sendKeys("k").perform();
             browser.await("back again", SOON, d -> before.equals(browser.find("conversation-title").getText()));
+            // j and k leave the focus where it was, so they can be pressed again; r moves it to the reply.
             new Actions(browser.driver()).sendKeys("r").perform();
             assertEquals("reply", browser.find("composer-input").getAttribute("id"));
             assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser.driver())
@@ -402,17 +405,22 @@ class ConsoleBrowserTest {
             js.executeScript("delete document.hidden; document.dispatchEvent(new Event('visibilitychange'));");
             browser.await("the title cleared", SOON, d -> !browser.driver().getTitle().startsWith("("));
 
-            // A minute on, the label the service re-sends replaces "just now" (the page keeps no clock of its own).
             openConversation(browser, customer);
+            // A minute on, the label the service re-sends replaces "just now" (the page keeps no clock of its own).
             browser.await("the first message a minute old", Duration.ofSeconds(120),
-                    d -> d.findElements(By.cssSelector(
-                            "[data-testid=message][data-direction=inbound] [data-testid=message-time]")).stream()
-                            .findFirst().map(t -> t.getText().endsWith("minute ago")
-                                    || t.getText().endsWith("minutes ago")).orElse(false));
+                    d -> d.findElements(
+                            By.cssSelector("[data-testid=message][data-direction=inbound] [data-testid=message-time]"))
+                            .stream().findFirst()
+                            .map(t -> t.getText().endsWith("minute ago") || t.getText().endsWith("minutes ago"))
+                            .orElse(false));
             goAwayAndSignOut(browser);
         } finally {
             SwitchboardApi.deleteCannedReply(cannedId);
         }
+    }
+
+    private static void blur(Browser browser) {
+        ((JavascriptExecutor) browser.driver()).executeScript("document.activeElement.blur()");
     }
 
     /** Whether the boxes of two elements on screen intersect. */
