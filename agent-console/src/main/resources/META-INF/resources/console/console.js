@@ -88,11 +88,11 @@ function notice(text, kind = 'error') {
   setTimeout(() => item.remove(), kind === 'error' ? 12000 : 6000);
 }
 
-/** Notices sit above the composer when one is on screen, so they never cover Send. */
+/** Notices sit above the composer (and its canned-reply picker) when on screen, so they never cover Send. */
 function placeNotices() {
-  const composer = $('composer');
-  const rect = composer.getClientRects().length ? composer.getBoundingClientRect() : null;
-  const bottom = rect && rect.height > 0 ? Math.max(16, window.innerHeight - rect.top + 8) : 16;
+  const tops = [$('composer'), $('canned-picker')].filter((node) => node.getClientRects().length)
+    .map((node) => node.getBoundingClientRect()).filter((rect) => rect.height > 0).map((rect) => rect.top);
+  const bottom = tops.length ? Math.max(16, window.innerHeight - Math.min(...tops) + 8) : 16;
   $('notices').style.setProperty('--notices-bottom', `${bottom}px`);
 }
 
@@ -975,6 +975,7 @@ async function start() {
   $('shortcuts-close').addEventListener('click', () => $('shortcuts').close());
   document.addEventListener('keydown', shortcut);
   window.addEventListener('resize', placeNotices);
+  new MutationObserver(placeNotices).observe($('canned-picker'), { attributes: true, childList: true });
   $('sound-toggle').checked = alerts.soundOn();
   $('sound-toggle').addEventListener('change', () => alerts.setSound($('sound-toggle').checked));
   const desktop = $('desktop-toggle');

@@ -1,10 +1,12 @@
 package dev.switchboard.console.enrich;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,17 +43,19 @@ final class RelativeLabels {
 
     /** Computes a message's labels from its instants (the stream's own rules). */
     interface Labeller {
-        Labels labels(ObjectNode message);
+        Labels labels(ObjectNode message, Instant now);
     }
 
     private final int maxTracked;
     private final Labeller labeller;
+    private final Supplier<Instant> now;
     // Insertion order = first seen: the oldest drop out first once the bound is reached.
     private final LinkedHashMap<String, Shown> shown = new LinkedHashMap<>();
 
-    RelativeLabels(int maxTracked, Labeller labeller) {
+    RelativeLabels(int maxTracked, Labeller labeller, Supplier<Instant> now) {
         this.maxTracked = Math.max(0, maxTracked);
         this.labeller = labeller;
+        this.now = now;
     }
 
     /** A message as it went out, with the labels it carried. */
@@ -93,7 +97,7 @@ final class RelativeLabels {
         if (frame.hasNonNull("errorCode")) {
             message.set("errorCode", frame.get("errorCode"));
         }
-        Labels labels = labeller.labels(message);
+        Labels labels = labeller.labels(message, now.get());
         entry.relative = labels.relative();
         entry.statusRelative = labels.statusRelative();
         return labels;
@@ -121,8 +125,10 @@ final class RelativeLabels {
      */
     synchronized ObjectNode tick() {
         List<ObjectNode> changed = new ArrayList<>();
+        // One instant for the whole tick: labels read together never straddle a minute.
+        Instant at = this.now.get();
         for (Shown entry : shown.values()) {
-            Labels now = labeller.labels(entry.message);
+            Labels now = labeller.labels(entry.message, at);
             if (Objects.equals(now.relative(), entry.relative)
                     && Objects.equals(now.statusRelative(), entry.statusRelative)) {
                 continue;

@@ -80,7 +80,7 @@ public class StreamingEnrichment implements Enrichment {
         return Multi.createFrom().deferred(() -> {
             UnicastProcessor<Out> scores = UnicastProcessor.create();
             Flow.Processor<Out, Out> later = scores.serialized();
-            RelativeLabels labels = new RelativeLabels(relative.maxTracked(), this::labels);
+            RelativeLabels labels = new RelativeLabels(relative.maxTracked(), this::labels, time::now);
             // The labels' tick joins the scores: frames of its own, merged behind the frames they describe.
             Cancellable ticker = Multi.createFrom().ticks().every(relative.tick()).onOverflow().drop().subscribe()
                     .with(tick -> {
@@ -171,7 +171,7 @@ public class StreamingEnrichment implements Enrichment {
     private void decorateMessage(String conversation, ObjectNode message, List<Runnable> afterSent,
             RelativeLabels labels, Flow.Processor<Out, Out> later) {
         Instant createdAt = instant(message.get("createdAt"));
-        RelativeLabels.Labels now = labels(message);
+        RelativeLabels.Labels now = labels(message, time.now());
         if (now.relative() != null) {
             message.put("relative", now.relative());
         }
@@ -199,14 +199,14 @@ public class StreamingEnrichment implements Enrichment {
     }
 
     /** A message's labels as of now: {@code relative} from its creation, {@code statusRelative} if outbound. */
-    private RelativeLabels.Labels labels(ObjectNode message) {
+    private RelativeLabels.Labels labels(ObjectNode message, Instant now) {
         Instant createdAt = instant(message.get("createdAt"));
-        String status = message.path("direction").asText("").equals("outbound") ? statusRelative(message) : null;
-        return new RelativeLabels.Labels(createdAt == null ? null : time.format(createdAt), status);
+        String status = message.path("direction").asText("").equals("outbound") ? statusRelative(message, now) : null;
+        return new RelativeLabels.Labels(createdAt == null ? null : time.format(createdAt, now), status);
     }
 
     /** "sent 2 minutes ago · delivered just now", or "failed 30007 · 1 minute ago". */
-    private String statusRelative(ObjectNode message) {
+    private String statusRelative(ObjectNode message, Instant now) {
         String status = message.path("status").asText(null);
         if (status == null) {
             return null;
@@ -219,7 +219,7 @@ public class StreamingEnrichment implements Enrichment {
             }
             Instant at = firstInstant(times.get(status), message.get("updatedAt"), message.get("createdAt"));
             if (at != null) {
-                text.append(" · ").append(time.format(at));
+                text.append(" · ").append(time.format(at, now));
             }
             return text.toString();
         }
@@ -227,12 +227,12 @@ public class StreamingEnrichment implements Enrichment {
         for (String step : List.of("sent", "delivered")) {
             Instant at = instant(times.get(step));
             if (at != null) {
-                parts.add(step + " " + time.format(at));
+                parts.add(step + " " + time.format(at, now));
             }
         }
         if (parts.isEmpty()) {
             Instant at = firstInstant(times.get(status), message.get("updatedAt"), message.get("createdAt"));
-            return at == null ? status : status + " " + time.format(at);
+            return at == null ? status : status + " " + time.format(at, now);
         }
         return String.join(" · ", parts);
     }

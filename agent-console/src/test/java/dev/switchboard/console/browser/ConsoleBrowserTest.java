@@ -285,7 +285,7 @@ class ConsoleBrowserTest {
      * shortcuts, the hidden tab's title count, and relative times as the console service re-sends them.
      */
     @Test
-    void cannedRepliesContactsAndComfort() {
+    void cannedRepliesContactsAndComfort() throws Exception {
         Browser browser = agentBrowser;
         String shortcut = "thanks-" + Long.toString(System.nanoTime(), 36);
         String cannedId = SwitchboardApi.createCannedReply(shortcut,
@@ -405,7 +405,21 @@ class ConsoleBrowserTest {
             js.executeScript("delete document.hidden; document.dispatchEvent(new Event('visibilitychange'));");
             browser.await("the title cleared", SOON, d -> !browser.driver().getTitle().startsWith("("));
 
+            // The newest message stays in view while a picture loads below it (a short timeline, so that it scrolls).
+            // From the second customer: the dev phone is on their thread.
+            openConversation(browser, second);
+            browser.await("the conversation", SOON, d -> second.equals(browser.find("conversation-title").getText()));
+            js.executeScript("const t = document.getElementById('timeline'); t.style.flex = 'none';"
+                    + "t.style.height = '140px'; t.scrollTop = t.scrollHeight;");
+            phoneText(second, "Here is the label", samplePicture());
+            browser.await("the picture loaded", ROUTED, d -> (Boolean) js.executeScript(
+                    "return [...document.querySelectorAll('#timeline img')].some(i => i.complete && i.naturalHeight > 0)"));
+            browser.await("the timeline pinned to the newest message", SOON,
+                    d -> (Boolean) js.executeScript("const t = document.getElementById('timeline');"
+                            + "return t.scrollHeight > t.clientHeight + 100 && t.scrollHeight - t.scrollTop - t.clientHeight < 2;"));
+            js.executeScript("const t = document.getElementById('timeline'); t.style.flex = ''; t.style.height = '';");
             openConversation(browser, customer);
+
             // A minute on, the label the service re-sends replaces "just now" (the page keeps no clock of its own).
             browser.await("the first message a minute old", Duration.ofSeconds(120),
                     d -> d.findElements(
