@@ -1,17 +1,21 @@
 // The agent console: signs in through /console/api, then lives on /console/ws. Every frame from the switchboard
 // replaces what it describes, so a reconnect (which resends every conversation) never duplicates anything.
 import { measure } from './segments.js';
+import { picker } from './canned.js';
+import * as alerts from './alerts.js';
+import * as drafts from './drafts.js';
 
 const API = '/console/api';
-const TICK_MS = 30000;
 const WARN_SEGMENTS = 10;
+/** Twilio's limit for one message body, in characters (code points), as the switchboard counts. */
+const MAX_REPLY_CHARACTERS = 1600;
+const CANNED_MAX_AGE_MS = 60000;
 const RESTORE_WINDOW_MS = 15000;
 const SENTIMENTS = ['very negative', 'negative', 'neutral', 'positive', 'very positive'];
 const COMMAND_ERRORS = new Set(['opted_out', 'empty_body', 'body_too_long', 'not_assigned', 'rate_limited',
   'unavailable', 'bad_request']);
 
 const $ = (id) => document.getElementById(id);
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 const state = {
   me: null,
@@ -22,45 +26,19 @@ const state = {
   resyncing: false,
   lastSent: null,
   retryTimer: null,
+  contacts: new Map(),
+  canned: [],
+  cannedAt: 0,
+  pinned: true,
+  picker: null,
 };
 
 // ---- time ------------------------------------------------------------------------------------------------------
+// Relative times ("5 minutes ago") come from the console service, in the frames and in its "relative" frames as they
+// change; the page computes none. Absolute times go in tooltips.
 
-function ago(instant) {
-  if (!instant) {
-    return '';
-  }
-  const seconds = Math.round((Date.now() - Date.parse(instant)) / 1000);
-  if (seconds < 60) {
-    return 'just now';
-  }
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) {
-    return relative.format(-minutes, 'minute');
-  }
-  const hours = Math.round(minutes / 60);
-  if (hours < 24) {
-    return relative.format(-hours, 'hour');
-  }
-  return relative.format(-Math.round(hours / 24), 'day');
-}
-
-function waited(instant) {
-  const minutes = Math.floor((Date.now() - Date.parse(instant)) / 60000);
-  if (minutes < 1) {
-    return 'waiting <1 min';
-  }
-  return minutes < 60 ? `waiting ${minutes} min` : `waiting ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
-/** Rewrites every relative time on the page from its instant. */
-function tick() {
-  document.querySelectorAll('[data-instant]').forEach((el) => {
-    el.textContent = el.dataset.prefix ? el.dataset.prefix + ago(el.dataset.instant) : ago(el.dataset.instant);
-  });
-  document.querySelectorAll('[data-waiting]').forEach((el) => {
-    el.textContent = waited(el.dataset.waiting);
-  });
+function absolute(instant) {
+  return instant ? new Date(instant).toLocaleString() : '';
 }
 
 // ---- small DOM helpers -----------------------------------------------------------------------------------------
@@ -106,7 +84,16 @@ function notice(text, kind = 'error') {
     'data-testid': kind === 'error' ? 'error-notice' : 'info-notice' }, el('span', { text }), close);
   close.addEventListener('click', () => item.remove());
   $('notices').append(item);
+  placeNotices();
   setTimeout(() => item.remove(), kind === 'error' ? 12000 : 6000);
+}
+
+/** Notices sit above the composer (and its canned-reply picker) when on screen, so they never cover Send. */
+function placeNotices() {
+  const tops = [$('composer'), $('canned-picker')].filter((node) => node.getClientRects().length)
+    .map((node) => node.getBoundingClientRect()).filter((rect) => rect.height > 0).map((rect) => rect.top);
+  const bottom = tops.length ? Math.max(16, window.innerHeight - Math.min(...tops) + 8) : 16;
+  $('notices').style.setProperty('--notices-bottom', `${bottom}px`);
 }
 
 // ---- sentiment -------------------------------------------------------------------------------------------------
@@ -186,6 +173,25 @@ function conversation(id) {
   return state.conversations.get(id);
 }
 
+/** The customer's contact as last read ({name, notes}); fetched once per page unless edited here. */
+function contact(customer) {
+  if (!state.contacts.has(customer)) {
+    state.contacts.set(customer, { name: null, notes: null, loading: true });
+    fetch(`${API}/contacts/${encodeURIComponent(customer)}`, { credentials: 'same-origin' })
+      .then((response) => (response.ok ? response.json() : null)).catch(() => null).then((answer) => {
+        state.contacts.set(customer, { name: answer?.name || null, notes: answer?.notes || null,
+          loading: answer === null });
+        render();
+      });
+  }
+  return state.contacts.get(customer);
+}
+
+/** How agents see the customer: their contact name if anyone gave one, else the number. */
+function label(customer) {
+  return (state.contacts.get(customer) || {}).name || customer;
+}
+
 function upsertMessage(conv, message) {
   const existing = conv.messages.findIndex((m) => m.id === message.id);
   if (existing >= 0) {
@@ -224,6 +230,15 @@ function onAssigned(frame) {
     }
   }
   state.conversations.set(conv.id, conv);
+  contact(conv.customer);
+  if (!old && !state.resyncing) {
+    alerts.announce('New conversation', `${label(conv.customer)}: ${previewOf(lastMessage(conv), conv)}`, conv.id);
+  }
+  if (!state.selected && state.me && drafts.savedSelection(state.me.agent) === conv.id) {
+    // The conversation this agent had open before the page was reloaded.
+    select(conv.id, false);
+    return;
+  }
   render();
 }
 
@@ -239,6 +254,9 @@ function onUpdate(frame) {
   const added = upsertMessage(conv, frame.message);
   if (added && frame.message.direction === 'inbound' && !isOpen(conv.id)) {
     conv.unread += 1;
+  }
+  if (added && frame.message.direction === 'inbound') {
+    alerts.announce(`Message from ${label(conv.customer)}`, previewOf(frame.message, conv), conv.id);
   }
   if (frame.message.direction === 'outbound' && state.lastSent && state.lastSent.conversation === conv.id) {
     state.lastSent = null;
@@ -256,8 +274,22 @@ function onStatus(frame) {
   message.errorCode = frame.errorCode ?? message.errorCode;
   message.errorMessage = frame.errorMessage ?? message.errorMessage;
   message.statusTimes = { ...(message.statusTimes || {}) };
-  if (!message.statusTimes[frame.status]) {
-    message.statusTimes[frame.status] = frame.at || new Date().toISOString();
+  if (!message.statusTimes[frame.status] && frame.at) {
+    message.statusTimes[frame.status] = frame.at;
+  }
+  message.statusRelative = frame.statusRelative ?? message.statusRelative;
+  render();
+}
+
+/** Labels the console service re-sent because time moved on. */
+function onRelative(frame) {
+  for (const changed of frame.messages || []) {
+    const conv = conversation(changed.conversation);
+    const message = conv && conv.messages.find((m) => m.id === changed.messageId);
+    if (message) {
+      message.relative = changed.relative;
+      message.statusRelative = changed.statusRelative ?? message.statusRelative;
+    }
   }
   render();
 }
@@ -265,12 +297,20 @@ function onStatus(frame) {
 function onUnassigned(frame) {
   const conv = conversation(frame.conversation);
   state.conversations.delete(frame.conversation);
+  if (state.me) {
+    drafts.saveDraft(state.me.agent, frame.conversation, '');
+  }
   if (state.selected === frame.conversation) {
     state.selected = null;
     document.body.dataset.view = 'list';
+    if (state.me) {
+      drafts.saveSelection(state.me.agent, null);
+    }
   }
   if (conv) {
-    notice(`Conversation with ${conv.customer} ${frame.reason || 'closed'}.`, 'info');
+    const name = label(conv.customer);
+    const who = name === conv.customer ? name : `${name} (${conv.customer})`;
+    notice(`Conversation with ${who} ${frame.reason || 'closed'}.`, 'info');
   }
   render();
 }
@@ -316,7 +356,7 @@ function onError(frame) {
     if (state.selected === last.conversation && $('reply').value === '') {
       // The reply was not sent: give it back rather than lose it.
       $('reply').value = last.body;
-      updateCounter();
+      draftChanged();
     }
   }
 }
@@ -349,6 +389,7 @@ const HANDLERS = {
   unassigned: onUnassigned,
   presence: onPresence,
   sentiment: onSentiment,
+  relative: onRelative,
   error: onError,
   connection: onConnection,
 };
@@ -365,6 +406,19 @@ function narrow() {
 
 function lastMessage(conv) {
   return conv.messages[conv.messages.length - 1];
+}
+
+function previewOf(message, conv) {
+  return message ? (message.body || (message.media && message.media.length ? '[media]' : ''))
+    : (conv.summary.lastMessagePreview || '');
+}
+
+/** Keeps the newest message in view while the agent has not scrolled up, also as pictures load and grow. */
+function pinToBottom() {
+  if (state.pinned) {
+    const timeline = $('timeline');
+    timeline.scrollTop = timeline.scrollHeight;
+  }
 }
 
 function sortedConversations() {
@@ -397,9 +451,8 @@ function renderList() {
   $('list-empty').hidden = all.length > 0;
   const items = all.map((conv) => {
     const last = lastMessage(conv);
-    const preview = last ? (last.body || (last.media && last.media.length ? '[media]' : '')) :
-      (conv.summary.lastMessagePreview || '');
-    const waitingSince = last && last.direction === 'inbound' ? last.createdAt : null;
+    const preview = previewOf(last, conv);
+    const waiting = last && last.direction === 'inbound' ? last : null;
     const meta = el('span', { class: 'meta' },
       conv.optedOut ? el('span', { class: 'badge', 'data-testid': 'conv-optout', text: 'opted out' }) : null,
       trendView(conv.trend),
@@ -418,12 +471,15 @@ function renderList() {
     } else {
       item.removeAttribute('aria-current');
     }
+    const name = label(conv.customer);
     item.firstElementChild.replaceChildren(
-      el('span', { class: 'customer', 'data-testid': 'conv-customer', text: conv.customer }),
+      el('span', { class: 'customer', 'data-testid': 'conv-customer', text: name },
+        name !== conv.customer ? el('span', { class: 'number', 'data-testid': 'conv-number', text: conv.customer })
+          : null),
       meta,
       el('span', { class: 'preview', 'data-testid': 'conv-preview', text: preview }),
-      waitingSince ? el('span', { class: 'meta', 'data-testid': 'conv-waiting', 'data-waiting': waitingSince,
-        text: waited(waitingSince) }) : el('span'));
+      waiting ? el('span', { class: 'meta', 'data-testid': 'conv-waiting', title: `since ${absolute(waiting.createdAt)}`,
+        text: waiting.relative ? `waiting · ${waiting.relative}` : 'waiting' }) : el('span'));
     return item;
   });
   arrange(list, items);
@@ -434,32 +490,12 @@ function statusLine(message) {
     return null;
   }
   const times = message.statusTimes || {};
-  const parts = [];
-  if (message.status === 'failed' || message.status === 'undelivered') {
-    const when = times[message.status] || message.updatedAt;
-    const code = message.errorCode ? ` ${message.errorCode}` : '';
-    parts.push(el('span', { class: `status ${message.status}`, title: message.errorMessage || message.status,
-      'data-prefix': `${message.status}${code} · `, 'data-instant': when,
-      text: `${message.status}${code} · ${ago(when)}` }));
-  } else {
-    for (const step of ['sent', 'delivered']) {
-      if (times[step]) {
-        parts.push(el('span', { class: 'status', 'data-prefix': `${step} `, 'data-instant': times[step],
-          text: `${step} ${ago(times[step])}` }));
-      }
-    }
-    if (parts.length === 0) {
-      parts.push(el('span', { class: 'status', text: message.status || 'sending' }));
-    }
-  }
-  const line = el('span', { class: 'delivery', 'data-testid': 'message-status', 'data-status': message.status });
-  parts.forEach((part, i) => {
-    if (i > 0) {
-      line.append(' · ');
-    }
-    line.append(part);
-  });
-  return line;
+  const failed = message.status === 'failed' || message.status === 'undelivered';
+  const when = Object.entries(times).map(([step, at]) => `${step} ${absolute(at)}`);
+  const title = [...when, failed ? message.errorMessage : null].filter(Boolean).join(' · ');
+  return el('span', { class: `delivery status${failed ? ` ${message.status}` : ''}`, 'data-testid': 'message-status',
+    'data-status': message.status, title: title || null,
+    text: message.statusRelative || message.status || 'sending' });
 }
 
 function mediaView(message) {
@@ -476,13 +512,12 @@ function mediaView(message) {
 
 function renderTimeline(conv) {
   const timeline = $('timeline');
-  const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
   const existing = timeline.dataset.conversation === conv.id
     ? new Map([...timeline.children].map((li) => [li.dataset.messageId, li])) : new Map();
   const items = conv.messages.map((message) => {
     const line = el('div', { class: 'line' },
-      el('time', { datetime: message.createdAt, 'data-testid': 'message-time', 'data-instant': message.createdAt,
-        title: message.relative || new Date(message.createdAt).toLocaleString(), text: ago(message.createdAt) }),
+      el('time', { datetime: message.createdAt, 'data-testid': 'message-time', title: absolute(message.createdAt),
+        text: message.relative || '' }),
       sentimentIcon(message.sentiment),
       statusLine(message));
     let item = existing.get(message.id);
@@ -496,10 +531,11 @@ function renderTimeline(conv) {
     return item;
   });
   arrange(timeline, items);
-  if (atBottom || timeline.dataset.conversation !== conv.id) {
-    timeline.scrollTop = timeline.scrollHeight;
+  if (timeline.dataset.conversation !== conv.id) {
+    state.pinned = true;
   }
   timeline.dataset.conversation = conv.id;
+  pinToBottom();
 }
 
 function renderComposer(conv) {
@@ -514,8 +550,31 @@ function renderComposer(conv) {
   } else {
     blocked.hidden = true;
     reply.disabled = false;
-    $('send').disabled = false;
+    $('send').disabled = tooLong();
     reply.removeAttribute('aria-describedby');
+  }
+}
+
+function characters(text) {
+  return Array.from(text).length;
+}
+
+function tooLong() {
+  return characters($('reply').value) > MAX_REPLY_CHARACTERS;
+}
+
+function renderContact(conv) {
+  const known = state.contacts.get(conv.customer) || {};
+  const name = known.name || null;
+  $('conversation-title').textContent = name || conv.customer;
+  $('conversation-number').textContent = name ? conv.customer : '';
+  $('conversation-number').hidden = !name;
+  $('contact-notes-view').textContent = known.notes || '';
+  $('contact-notes-view').hidden = !known.notes;
+  const form = $('contact-form');
+  if (form.dataset.customer !== conv.customer) {
+    form.hidden = true;
+    form.dataset.customer = conv.customer;
   }
 }
 
@@ -540,29 +599,49 @@ function render() {
   $('no-selection').hidden = !!conv;
   $('conversation').hidden = !conv;
   if (conv) {
-    $('conversation-title').textContent = conv.customer;
+    renderContact(conv);
     renderTimeline(conv);
     renderComposer(conv);
   } else if (document.body.dataset.view === 'conversation') {
     document.body.dataset.view = 'list';
   }
+  placeNotices();
 }
 
-function select(id) {
+function select(id, focus = true) {
   if (state.selected !== id) {
-    $('reply').value = '';
+    // Each conversation keeps its own draft, here and across reloads.
+    $('reply').value = state.me ? drafts.draft(state.me.agent, id) : '';
+    if (state.picker) {
+      state.picker.close();
+    }
     updateCounter();
   }
   state.selected = id;
+  if (state.me) {
+    drafts.saveSelection(state.me.agent, id);
+  }
   const conv = conversation(id);
   if (conv) {
     conv.unread = 0;
   }
   document.body.dataset.view = 'conversation';
   render();
-  if (!$('reply').disabled) {
+  if (focus && !$('reply').disabled) {
     $('reply').focus();
   }
+}
+
+/** The next (+1) or previous (-1) conversation in the list's order. */
+function step(direction) {
+  const all = sortedConversations();
+  if (all.length === 0) {
+    return;
+  }
+  const at = all.findIndex((c) => c.id === state.selected);
+  const next = at < 0 ? (direction > 0 ? 0 : all.length - 1) : (at + direction + all.length) % all.length;
+  // The focus stays, so that j and k can be pressed again; r goes to the reply.
+  select(all[next].id, false);
 }
 
 // ---- composer --------------------------------------------------------------------------------------------------
@@ -576,6 +655,24 @@ function updateCounter() {
   warning.hidden = m.segments <= WARN_SEGMENTS;
   warning.textContent = m.segments > WARN_SEGMENTS
     ? `Long reply: ${m.segments} segments, each billed as one SMS.` : '';
+  // The limit is shown all along, so that nobody learns of it from a refusal.
+  const count = characters($('reply').value);
+  const limit = $('limit');
+  const over = count > MAX_REPLY_CHARACTERS;
+  limit.textContent = over ? `${count}/${MAX_REPLY_CHARACTERS} characters: too long to send`
+    : `${count}/${MAX_REPLY_CHARACTERS} characters`;
+  limit.classList.toggle('over', over);
+  limit.dataset.over = String(over);
+  const conv = state.selected && conversation(state.selected);
+  $('send').disabled = over || !!(conv && conv.optedOut);
+}
+
+/** The composer changed: counts, and the draft kept for this conversation. */
+function draftChanged() {
+  updateCounter();
+  if (state.me && state.selected) {
+    drafts.saveDraft(state.me.agent, state.selected, $('reply').value);
+  }
 }
 
 function send(command) {
@@ -593,10 +690,14 @@ function sendReply() {
   if (!conv || conv.optedOut || body.trim() === '') {
     return;
   }
+  if (tooLong()) {
+    notice(`A reply has at most ${MAX_REPLY_CHARACTERS} characters; this one has ${characters(body)}.`);
+    return;
+  }
   if (send({ type: 'response', conversation: conv.id, body })) {
     state.lastSent = { conversation: conv.id, body, at: Date.now() };
     $('reply').value = '';
-    updateCounter();
+    draftChanged();
   }
 }
 
@@ -655,6 +756,98 @@ function showApp(me) {
   $('app').hidden = false;
   render();
   connect();
+  loadCanned();
+}
+
+/** The canned replies, read at sign-in and again when the picker opens on a list older than a minute. */
+function loadCanned() {
+  state.cannedAt = Date.now();
+  fetch(`${API}/canned-replies`, { credentials: 'same-origin' })
+    .then((response) => (response.ok ? response.json() : null)).catch(() => null).then((answer) => {
+      if (answer && Array.isArray(answer.replies)) {
+        state.canned = answer.replies;
+        if (state.picker && state.picker.isOpen()) {
+          state.picker.open();
+        }
+      }
+    });
+}
+
+async function saveContact(event) {
+  event.preventDefault();
+  const form = $('contact-form');
+  const customer = form.dataset.customer;
+  const body = { name: $('contact-name').value, notes: $('contact-notes').value };
+  let response;
+  try {
+    response = await fetch(`${API}/contacts/${encodeURIComponent(customer)}`, { method: 'PUT',
+      credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  } catch {
+    notice('The console is not reachable; the contact was not saved.');
+    return;
+  }
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    // The form stays open with what the agent typed.
+    notice(answer.reason || `The contact was not saved (${response.status}).`);
+    return;
+  }
+  state.contacts.set(customer, { name: answer.name || null, notes: answer.notes || null, loading: false });
+  form.hidden = true;
+  notice(`Saved ${answer.name || customer}.`, 'info');
+  render();
+}
+
+function editContact() {
+  const conv = state.selected && conversation(state.selected);
+  if (!conv) {
+    return;
+  }
+  const form = $('contact-form');
+  const known = state.contacts.get(conv.customer) || {};
+  form.dataset.customer = conv.customer;
+  $('contact-name').value = known.name || '';
+  $('contact-notes').value = known.notes || '';
+  form.hidden = false;
+  $('contact-name').focus();
+}
+
+function typing(target) {
+  return target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
+}
+
+/** Shortcuts outside text fields (Alt+↑/↓ work everywhere); "?" lists them. */
+function shortcut(event) {
+  if (!state.me || event.ctrlKey || event.metaKey) {
+    return;
+  }
+  if (event.altKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+    event.preventDefault();
+    step(event.key === 'ArrowDown' ? 1 : -1);
+    return;
+  }
+  if (event.altKey || typing(event.target) || $('shortcuts').open) {
+    return;
+  }
+  const reply = $('reply');
+  if (event.key === 'j' || event.key === 'k') {
+    event.preventDefault();
+    step(event.key === 'j' ? 1 : -1);
+  } else if (event.key === 'r' && state.selected && !reply.disabled) {
+    event.preventDefault();
+    reply.focus();
+  } else if (event.key === '/' && state.selected && !reply.disabled) {
+    event.preventDefault();
+    reply.focus();
+    const at = reply.value.length;
+    reply.value += at === 0 || /\s$/.test(reply.value) ? '/' : ' /';
+    reply.setSelectionRange(reply.value.length, reply.value.length);
+    draftChanged();
+    state.picker.open();
+  } else if (event.key === '?') {
+    event.preventDefault();
+    $('shortcuts').showModal();
+  }
 }
 
 function signedOut(reason) {
@@ -665,7 +858,10 @@ function signedOut(reason) {
     socket.close();
   }
   state.conversations.clear();
+  state.contacts.clear();
+  state.canned = [];
   state.selected = null;
+  $('reply').value = '';
   $('app').hidden = true;
   $('signin').hidden = false;
   $('login-error').textContent = reason || '';
@@ -719,8 +915,22 @@ async function start() {
       send({ type: 'available', capacity: Number($('capacity').value) || undefined });
     }
   });
-  $('reply').addEventListener('input', updateCounter);
+  state.picker = picker($('reply'), $('canned-picker'), () => {
+    if (Date.now() - state.cannedAt > CANNED_MAX_AGE_MS) {
+      loadCanned();
+    }
+    return state.canned;
+  }, () => {
+    const conv = state.selected && conversation(state.selected);
+    return { customer: conv ? (state.contacts.get(conv.customer) || {}).name : null,
+      agent: state.me ? state.me.displayName || state.me.agent : '' };
+  }, draftChanged);
+  $('reply').addEventListener('input', draftChanged);
   $('reply').addEventListener('keydown', (event) => {
+    if (state.picker.keydown(event)) {
+      event.preventDefault();
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       sendReply();
@@ -750,8 +960,38 @@ async function start() {
     document.body.dataset.view = 'list';
     render();
   });
+  const timeline = $('timeline');
+  timeline.addEventListener('scroll', () => {
+    state.pinned = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
+  });
+  // load does not bubble: caught on the way down, for every picture in the timeline.
+  timeline.addEventListener('load', pinToBottom, true);
+  $('contact-edit').addEventListener('click', editContact);
+  $('contact-form').addEventListener('submit', saveContact);
+  $('contact-cancel').addEventListener('click', () => {
+    $('contact-form').hidden = true;
+  });
+  $('shortcuts-button').addEventListener('click', () => $('shortcuts').showModal());
+  $('shortcuts-close').addEventListener('click', () => $('shortcuts').close());
+  document.addEventListener('keydown', shortcut);
+  window.addEventListener('resize', placeNotices);
+  new MutationObserver(placeNotices).observe($('canned-picker'), { attributes: true, childList: true });
+  $('sound-toggle').checked = alerts.soundOn();
+  $('sound-toggle').addEventListener('change', () => alerts.setSound($('sound-toggle').checked));
+  const desktop = $('desktop-toggle');
+  desktop.checked = alerts.desktopOn();
+  desktop.disabled = !('Notification' in window);
+  desktop.addEventListener('change', async () => {
+    if (desktop.checked) {
+      desktop.checked = await alerts.enableDesktop();
+      if (!desktop.checked) {
+        notice('Desktop notifications are blocked for this site in the browser\'s settings.', 'info');
+      }
+    } else {
+      alerts.disableDesktop();
+    }
+  });
   updateCounter();
-  setInterval(tick, TICK_MS);
 
   const response = await fetch(`${API}/me`, { credentials: 'same-origin' }).catch(() => null);
   if (response && response.ok) {

@@ -82,6 +82,8 @@ public final class SwitchboardStack extends Stack {
     public static final String CONVERSATIONS_TABLE = "switchboard-conversations";
     public static final String MESSAGE_SIDS_TABLE = "switchboard-message-sids";
     public static final String AGENTS_TABLE = "switchboard-agents";
+    public static final String CANNED_REPLIES_TABLE = "switchboard-canned-replies";
+    public static final String CONTACTS_TABLE = "switchboard-contacts";
     /** KCL application name; KCL names its lease, coordinator and worker-metrics tables after it. */
     public static final String KCL_APPLICATION = "switchboard-events";
 
@@ -96,8 +98,9 @@ public final class SwitchboardStack extends Stack {
     /** Object keys the switchboard writes (MediaIngest): the task role gets nothing outside this prefix. */
     public static final String MEDIA_PREFIX = "media/";
 
-    static final List<String> SWITCHBOARD_PATHS_A = List.of("/twilio/*", "/conversations*", "/auth/*");
-    static final List<String> SWITCHBOARD_PATHS_B = List.of("/admin/*", "/agents/ws", "/q/*");
+    static final List<String> SWITCHBOARD_PATHS_A = List.of("/twilio/*", "/conversations*", "/auth/*",
+            "/canned-replies");
+    static final List<String> SWITCHBOARD_PATHS_B = List.of("/admin/*", "/agents/ws", "/q/*", "/contacts/*");
     static final List<String> CONSOLE_PATHS = List.of("/console", "/console/*");
 
     private final Settings settings;
@@ -148,7 +151,9 @@ public final class SwitchboardStack extends Stack {
         // Twilio SIDs of sent replies, for status callbacks; written by the sender, never on a webhook's path.
         Table sids = table("MessageSidsTable", MESSAGE_SIDS_TABLE, "sid", null, null);
         Table agents = table("AgentsTable", AGENTS_TABLE, "agent", null, null);
-        List<Table> tables = List.of(messages, conversations, sids, agents);
+        Table canned = table("CannedRepliesTable", CANNED_REPLIES_TABLE, "pk", null, null);
+        Table contacts = table("ContactsTable", CONTACTS_TABLE, "customer", null, null);
+        List<Table> tables = List.of(messages, conversations, sids, agents, canned, contacts);
 
         Bucket media = Bucket.Builder.create(this, "MediaBucket").blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .encryption(BucketEncryption.S3_MANAGED).enforceSsl(true).versioned(false)
@@ -193,6 +198,8 @@ public final class SwitchboardStack extends Stack {
         switchboardEnv.put("SWITCHBOARD_HISTORY_MESSAGES_TABLE", messages.getTableName());
         switchboardEnv.put("SWITCHBOARD_HISTORY_CONVERSATIONS_TABLE", conversations.getTableName());
         switchboardEnv.put("SWITCHBOARD_HISTORY_SIDS_TABLE", sids.getTableName());
+        switchboardEnv.put("SWITCHBOARD_CANNED_TABLE", canned.getTableName());
+        switchboardEnv.put("SWITCHBOARD_CONTACTS_TABLE", contacts.getTableName());
         switchboardEnv.put("SWITCHBOARD_MEDIA_BUCKET", media.getBucketName());
         switchboardEnv.put("QUARKUS_DYNAMODB_AWS_REGION", Aws.REGION);
         switchboardEnv.put("QUARKUS_S3_AWS_REGION", Aws.REGION);
@@ -206,6 +213,9 @@ public final class SwitchboardStack extends Stack {
                 ImagesStack.SWITCHBOARD_REPOSITORY, settings.switchboardImageTag(), SWITCHBOARD_PORT, switchboardEnv,
                 switchboardSecrets);
         grantSwitchboard(switchboardTask, tables, messages, media);
+        // Every console loads all canned replies (at most switchboard.canned.max-replies): a scan of that table only.
+        switchboardTask.addToTaskRolePolicy(PolicyStatement.Builder.create().sid("CannedRepliesScan")
+                .actions(List.of("dynamodb:Scan")).resources(List.of(canned.getTableArn())).build());
         FargateService switchboardService = service("Switchboard", switchboardTask, switchboardGroup,
                 settings.switchboard());
         ApplicationTargetGroup switchboardTargets = targetGroup("SwitchboardTargets", switchboardService,
@@ -230,6 +240,8 @@ public final class SwitchboardStack extends Stack {
         output("ConversationsTableName", conversations.getTableName(), null);
         output("MessageSidsTableName", sids.getTableName(), null);
         output("AgentsTableName", agents.getTableName(), null);
+        output("CannedRepliesTableName", canned.getTableName(), null);
+        output("ContactsTableName", contacts.getTableName(), null);
         output("MediaBucketName", media.getBucketName(), null);
         output("TwilioAuthTokenSecretArn", twilioAuthToken.getSecretArn(), "put the real auth token here");
         output("JwtKeysSecretArn", jwtKeys.getSecretArn(), "put the real key pair here");

@@ -29,7 +29,8 @@ import software.amazon.awscdk.assertions.Match;
 class SwitchboardStackTest {
 
     private static final List<String> TABLES = List.of(SwitchboardStack.MESSAGES_TABLE,
-            SwitchboardStack.CONVERSATIONS_TABLE, SwitchboardStack.MESSAGE_SIDS_TABLE, SwitchboardStack.AGENTS_TABLE);
+            SwitchboardStack.CONVERSATIONS_TABLE, SwitchboardStack.MESSAGE_SIDS_TABLE, SwitchboardStack.AGENTS_TABLE,
+            SwitchboardStack.CANNED_REPLIES_TABLE, SwitchboardStack.CONTACTS_TABLE);
 
     private static Synth synth;
 
@@ -40,7 +41,7 @@ class SwitchboardStackTest {
 
     @Test
     void createsOneOfEachMovingPart() {
-        Map<String, Integer> expected = Map.ofEntries(Map.entry("AWS::DynamoDB::Table", 4),
+        Map<String, Integer> expected = Map.ofEntries(Map.entry("AWS::DynamoDB::Table", 6),
                 Map.entry("AWS::S3::Bucket", 1), Map.entry("AWS::ECS::Cluster", 1), Map.entry("AWS::ECS::Service", 2),
                 Map.entry("AWS::ECS::TaskDefinition", 2), Map.entry("AWS::ElasticLoadBalancingV2::LoadBalancer", 1),
                 Map.entry("AWS::ElasticLoadBalancingV2::Listener", 1),
@@ -121,9 +122,16 @@ class SwitchboardStackTest {
                         List.of(Map.of("AttributeName", "sid", "KeyType", "HASH"))));
         synth.template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", SwitchboardStack.AGENTS_TABLE,
                 "KeySchema", List.of(Map.of("AttributeName", "agent", "KeyType", "HASH"))));
+        synth.template.hasResourceProperties("AWS::DynamoDB::Table",
+                Map.of("TableName", SwitchboardStack.CANNED_REPLIES_TABLE, "KeySchema",
+                        List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"))));
+        synth.template.hasResourceProperties("AWS::DynamoDB::Table",
+                Map.of("TableName", SwitchboardStack.CONTACTS_TABLE, "KeySchema",
+                        List.of(Map.of("AttributeName", "customer", "KeyType", "HASH"))));
         // Only the messages table feeds KCL; a stream elsewhere would be paid for and never read.
         for (String name : List.of(SwitchboardStack.CONVERSATIONS_TABLE, SwitchboardStack.MESSAGE_SIDS_TABLE,
-                SwitchboardStack.AGENTS_TABLE)) {
+                SwitchboardStack.AGENTS_TABLE, SwitchboardStack.CANNED_REPLIES_TABLE,
+                SwitchboardStack.CONTACTS_TABLE)) {
             Map<String, Object> table = synth.single("AWS::DynamoDB::Table", "TableName", name).getValue();
             assertFalse(properties(table).containsKey("StreamSpecification"), name + " has a stream");
         }
@@ -215,9 +223,8 @@ class SwitchboardStackTest {
                 switchboardPaths.addAll(list(map(map(condition).get("PathPatternConfig")).get("Values")));
             }
         }
-        assertEquals(
-                new TreeSet<>(List.of("/twilio/*", "/conversations*", "/auth/*", "/admin/*", "/agents/ws", "/q/*")),
-                switchboardPaths);
+        assertEquals(new TreeSet<>(List.of("/twilio/*", "/conversations*", "/auth/*", "/admin/*", "/agents/ws", "/q/*",
+                "/canned-replies", "/contacts/*")), switchboardPaths);
     }
 
     @Test
@@ -278,12 +285,12 @@ class SwitchboardStackTest {
         Map<String, Object> container = synth.container("switchboard");
         assertEquals(List.of(Map.of("ContainerPort", 8080, "Name", "http", "Protocol", "tcp")),
                 container.get("PortMappings"));
-        assertTrue(
-                names(container, "Environment").containsAll(List.of("SWITCHBOARD_TWILIO_ACCOUNT_SID",
-                        "SWITCHBOARD_TWILIO_BUSINESS_NUMBER", "SWITCHBOARD_TWILIO_PUBLIC_BASE_URL",
-                        "SWITCHBOARD_HISTORY_MESSAGES_TABLE", "SWITCHBOARD_HISTORY_CONVERSATIONS_TABLE",
-                        "SWITCHBOARD_HISTORY_SIDS_TABLE", "SWITCHBOARD_MEDIA_BUCKET", "QUARKUS_DYNAMODB_AWS_REGION",
-                        "QUARKUS_S3_AWS_REGION", "SWITCHBOARD_DELIVERY_REDIS_URL")),
+        assertTrue(names(container, "Environment")
+                .containsAll(List.of("SWITCHBOARD_TWILIO_ACCOUNT_SID", "SWITCHBOARD_TWILIO_BUSINESS_NUMBER",
+                        "SWITCHBOARD_TWILIO_PUBLIC_BASE_URL", "SWITCHBOARD_HISTORY_MESSAGES_TABLE",
+                        "SWITCHBOARD_HISTORY_CONVERSATIONS_TABLE", "SWITCHBOARD_HISTORY_SIDS_TABLE",
+                        "SWITCHBOARD_CANNED_TABLE", "SWITCHBOARD_CONTACTS_TABLE", "SWITCHBOARD_MEDIA_BUCKET",
+                        "QUARKUS_DYNAMODB_AWS_REGION", "QUARKUS_S3_AWS_REGION", "SWITCHBOARD_DELIVERY_REDIS_URL")),
                 names(container, "Environment")::toString);
         assertEquals("AC0123456789abcdef0123456789abcdef",
                 valueOf(container, "Environment", "SWITCHBOARD_TWILIO_ACCOUNT_SID"));
@@ -426,6 +433,16 @@ class SwitchboardStackTest {
                         "dynamodb:DescribeStream", "dynamodb:ListStreams", "dynamodb:CreateTable")),
                 dynamoActions::toString);
         assertFalse(dynamoActions.contains("dynamodb:DeleteTable"));
+    }
+
+    @Test
+    void switchboardMayScanOnlyTheCannedRepliesAmongItsTables() {
+        String canned = synth.tableId(SwitchboardStack.CANNED_REPLIES_TABLE);
+        List<Map<String, Object>> scans = synth.statementsOf(synth.taskRoleOf("switchboard")).stream()
+                .filter(statement -> listOf(statement, "Action").contains("dynamodb:Scan"))
+                .filter(statement -> !toJson(statement).contains(":table/switchboard-events*")).toList();
+        assertEquals(1, scans.size(), scans::toString);
+        assertEquals(List.of(Map.of("Fn::GetAtt", List.of(canned, "Arn"))), listOf(scans.get(0), "Resource"));
     }
 
     @Test

@@ -17,7 +17,7 @@ public interface Enrichment {
      * @return every input frame, in order and without waiting for any scoring, with each message object
      *         ({@code assigned.history[]}, {@code update.message}) carrying {@code relative} and, when already scored
      *         on this instance, {@code sentiment}; interleaved with one {@code sentiment} frame per message scored
-     *         later
+     *         later, and with {@code relative} frames re-sending the relative times that changed as time passed
      */
     Multi<ObjectNode> enrich(Multi<ObjectNode> upstream);
 }

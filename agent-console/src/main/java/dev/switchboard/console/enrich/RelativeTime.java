@@ -46,8 +46,13 @@ public class RelativeTime {
 
     /** @return e.g. "3 minutes ago", relative to now */
     public String format(Instant at) {
+        return format(at, clock.instant());
+    }
+
+    /** @return e.g. "3 minutes ago", relative to {@code now}: labels shown together are computed at one instant */
+    public String format(Instant at, Instant now) {
         synchronized (pretty) {
-            pretty.setReference(clock.instant());
+            pretty.setReference(now);
             return pretty.format(at);
         }
     }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
  * Relative times on every message and status, sentiment of the customer's messages, and each conversation's trend.
@@ -28,7 +29,7 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
  * frame never waits for a score and a score never overtakes its message.
  *
  * <p>
- * What it adds (instants stay as they came, ISO-8601, so the browser can keep the relative texts ticking):
+ * What it adds (instants stay as they came, ISO-8601, for the browser's tooltips):
  * <ul>
  * <li>every message object ({@code assigned.history[]}, {@code update.message}): {@code relative} ("just now", "5
  * minutes ago", "yesterday") from {@code createdAt};</li>
@@ -41,6 +42,10 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
  * <li>{@code status}: {@code at} (ISO-8601, now when the switchboard sent none) and {@code relative};</li>
  * <li>later, per inbound message scored: {@code {"type":"sentiment", conversation, messageId, sentiment, trend}}.
  * Outbound messages are not scored: the trend is the customer's.</li>
+ * <li>{@code status} of a message shown: also the message's new {@code statusRelative};</li>
+ * <li>every {@link RelativeConfig#tick()}, when any label shown has changed since it was sent:
+ * {@code {"type":"relative", messages: [{conversation, messageId, relative, statusRelative?}]}} with just those (see
+ * {@link RelativeLabels}). The browser computes no time of its own: these labels are what it shows.</li>
  * </ul>
  * Other frames pass unchanged.
  */
@@ -52,20 +57,22 @@ public class StreamingEnrichment implements Enrichment {
     private final SentimentService sentiments;
     private final Trends trends;
     private final RelativeTime time;
+    private final RelativeConfig relative;
 
     /** A customer message to score once its frame is out. */
     private record Pending(String conversation, String messageId, Instant createdAt, String body) {
     }
 
-    /** A frame on its way out, with the scoring it asks for. */
-    private record Out(ObjectNode frame, List<Pending> toScore) {
+    /** A frame on its way out, with what is to happen once it is handed downstream (scoring, label tracking). */
+    private record Out(ObjectNode frame, List<Runnable> afterSent) {
     }
 
     @Inject
-    public StreamingEnrichment(SentimentService sentiments, Trends trends, RelativeTime time) {
+    public StreamingEnrichment(SentimentService sentiments, Trends trends, RelativeTime time, RelativeConfig relative) {
         this.sentiments = sentiments;
         this.trends = trends;
         this.time = time;
+        this.relative = relative;
     }
 
     @Override
@@ -73,13 +80,26 @@ public class StreamingEnrichment implements Enrichment {
         return Multi.createFrom().deferred(() -> {
             UnicastProcessor<Out> scores = UnicastProcessor.create();
             Flow.Processor<Out, Out> later = scores.serialized();
-            Multi<Out> frames = upstream.map(this::decorate)
+            RelativeLabels labels = new RelativeLabels(relative.maxTracked(), this::labels, time::now);
+            // The labels' tick joins the scores: frames of its own, merged behind the frames they describe.
+            Cancellable ticker = Multi.createFrom().ticks().every(relative.tick()).onOverflow().drop().subscribe()
+                    .with(tick -> {
+                        ObjectNode changed = labels.tick();
+                        if (changed != null) {
+                            later.onNext(new Out(changed, List.of()));
+                        }
+                    });
+            Multi<Out> frames = upstream.map(frame -> decorate(frame, labels, later))
                     // Scores still to come are dropped with the connection; the cache keeps them for the next one.
-                    .onTermination().invoke(later::onComplete);
+                    .onTermination().invoke(() -> {
+                        ticker.cancel();
+                        later.onComplete();
+                    });
             return Multi.createBy().merging().streams(frames, scores)
-                    // Here the frame is being handed downstream, inside the merge: a score that completes at once is
-                    // queued by the merge behind this frame.
-                    .onItem().invoke(out -> out.toScore().forEach(p -> requestScore(p, later))).map(Out::frame);
+                    // Here the frame is being handed downstream, inside the merge: a score that completes at once, or
+                    // a tick, is queued by the merge behind this frame.
+                    .onItem().invoke(out -> out.afterSent().forEach(Runnable::run)).map(Out::frame).onTermination()
+                    .invoke(ticker::cancel);
         });
     }
 
@@ -96,17 +116,21 @@ public class StreamingEnrichment implements Enrichment {
         });
     }
 
-    private Out decorate(ObjectNode upstreamFrame) {
+    private Out decorate(ObjectNode upstreamFrame, RelativeLabels labels, Flow.Processor<Out, Out> later) {
         ObjectNode frame = upstreamFrame.deepCopy();
-        List<Pending> toScore = new ArrayList<>(0);
+        List<Runnable> afterSent = new ArrayList<>(0);
         String conversation = frame.path("conversation").asText(null);
         switch (frame.path("type").asText("")) {
         case "assigned" -> {
             JsonNode history = frame.path("history");
+            List<String> ids = new ArrayList<>(history.size());
+            history.forEach(message -> ids.add(message.path("id").asText("")));
+            String owner = conversation;
+            afterSent.add(() -> labels.replace(owner, ids));
             // Newest first, so that a queue too short for the whole history still fills the trend.
             for (int i = history.size() - 1; i >= 0; i--) {
                 if (history.get(i) instanceof ObjectNode message) {
-                    decorateMessage(conversation, message, toScore);
+                    decorateMessage(conversation, message, afterSent, labels, later);
                 }
             }
             if (frame.get("summary") instanceof ObjectNode summary) {
@@ -116,7 +140,7 @@ public class StreamingEnrichment implements Enrichment {
         }
         case "update" -> {
             if (frame.get("message") instanceof ObjectNode message) {
-                decorateMessage(conversation, message, toScore);
+                decorateMessage(conversation, message, afterSent, labels, later);
                 if (message.has("sentiment")) {
                     frame.set("trend", JSON.valueToTree(trends.current(conversation)));
                 }
@@ -129,40 +153,60 @@ public class StreamingEnrichment implements Enrichment {
                 frame.put("at", at.toString());
             }
             frame.put("relative", time.format(at));
+            RelativeLabels.Labels now = labels.status(conversation, frame);
+            if (now != null && now.statusRelative() != null) {
+                frame.put("statusRelative", now.statusRelative());
+            }
+        }
+        case "unassigned" -> {
+            String gone = conversation;
+            afterSent.add(() -> labels.forget(gone));
         }
         default -> {
         }
         }
-        return new Out(frame, toScore);
+        return new Out(frame, afterSent);
     }
 
-    private void decorateMessage(String conversation, ObjectNode message, List<Pending> toScore) {
-        Instant createdAt = relative(message, "createdAt", "relative");
-        String direction = message.path("direction").asText("");
-        if (direction.equals("outbound")) {
-            String status = statusRelative(message);
-            if (status != null) {
-                message.put("statusRelative", status);
-            }
+    private void decorateMessage(String conversation, ObjectNode message, List<Runnable> afterSent,
+            RelativeLabels labels, Flow.Processor<Out, Out> later) {
+        Instant createdAt = instant(message.get("createdAt"));
+        RelativeLabels.Labels now = labels(message, time.now());
+        if (now.relative() != null) {
+            message.put("relative", now.relative());
         }
-        String id = message.path("id").asText(null);
-        if (!direction.equals("inbound") || id == null) {
-            return;
+        if (now.statusRelative() != null) {
+            message.put("statusRelative", now.statusRelative());
         }
         if (conversation == null) {
             conversation = message.path("conversation").asText(null);
         }
+        String owner = conversation;
+        afterSent.add(() -> labels.sent(owner, message, now));
+        String direction = message.path("direction").asText("");
+        String id = message.path("id").asText(null);
+        if (!direction.equals("inbound") || id == null) {
+            return;
+        }
         Sentiment cached = sentiments.cached(id);
         if (cached == null) {
-            toScore.add(new Pending(conversation, id, createdAt, message.path("body").asText("")));
+            Pending pending = new Pending(conversation, id, createdAt, message.path("body").asText(""));
+            afterSent.add(() -> requestScore(pending, later));
         } else {
             message.set("sentiment", JSON.valueToTree(cached));
             trends.record(conversation, id, createdAt, cached);
         }
     }
 
+    /** A message's labels as of now: {@code relative} from its creation, {@code statusRelative} if outbound. */
+    private RelativeLabels.Labels labels(ObjectNode message, Instant now) {
+        Instant createdAt = instant(message.get("createdAt"));
+        String status = message.path("direction").asText("").equals("outbound") ? statusRelative(message, now) : null;
+        return new RelativeLabels.Labels(createdAt == null ? null : time.format(createdAt, now), status);
+    }
+
     /** "sent 2 minutes ago · delivered just now", or "failed 30007 · 1 minute ago". */
-    private String statusRelative(ObjectNode message) {
+    private String statusRelative(ObjectNode message, Instant now) {
         String status = message.path("status").asText(null);
         if (status == null) {
             return null;
@@ -175,7 +219,7 @@ public class StreamingEnrichment implements Enrichment {
             }
             Instant at = firstInstant(times.get(status), message.get("updatedAt"), message.get("createdAt"));
             if (at != null) {
-                text.append(" · ").append(time.format(at));
+                text.append(" · ").append(time.format(at, now));
             }
             return text.toString();
         }
@@ -183,12 +227,12 @@ public class StreamingEnrichment implements Enrichment {
         for (String step : List.of("sent", "delivered")) {
             Instant at = instant(times.get(step));
             if (at != null) {
-                parts.add(step + " " + time.format(at));
+                parts.add(step + " " + time.format(at, now));
             }
         }
         if (parts.isEmpty()) {
             Instant at = firstInstant(times.get(status), message.get("updatedAt"), message.get("createdAt"));
-            return at == null ? status : status + " " + time.format(at);
+            return at == null ? status : status + " " + time.format(at, now);
         }
         return String.join(" · ", parts);
     }

@@ -6,17 +6,25 @@ import java.util.TreeSet;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.UnauthorizedException;
+
+import dev.switchboard.console.upstream.Unavailable;
 
 /**
  * Sign-in for the browser: trades a name and password for the switchboard's token, kept in an HttpOnly cookie the
@@ -41,10 +49,12 @@ public class SessionResource {
 
     private final SwitchboardLogin switchboard;
     private final SessionCookies cookies;
+    private final JsonWebToken jwt;
 
-    SessionResource(SwitchboardLogin switchboard, SessionCookies cookies) {
+    SessionResource(SwitchboardLogin switchboard, SessionCookies cookies, JsonWebToken jwt) {
         this.switchboard = switchboard;
         this.cookies = cookies;
+        this.jwt = jwt;
     }
 
     @POST
@@ -57,7 +67,7 @@ public class SessionResource {
         SwitchboardLogin.Result result;
         try {
             result = switchboard.login(request.agent().trim(), request.password());
-        } catch (SwitchboardLogin.Unavailable e) {
+        } catch (Unavailable e) {
             LOG.warnf("login of %s: %s", request.agent(), e.getMessage());
             return error(503, "the switchboard is not answering; try again in a moment");
         }
@@ -86,15 +96,20 @@ public class SessionResource {
         return Response.noContent().cookie(cookies.clear(https(uri, headers))).build();
     }
 
+    /** Quarkus's JWT support reads and verifies the token from the cookie ({@code mp.jwt.token.cookie}). */
     @GET
     @Path("me")
-    public Response me(@HeaderParam("Cookie") String cookieHeader, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return cookies.fromCookieHeader(cookieHeader).map(session -> {
-            String name = SessionCookies.cookie(cookieHeader, cookies.nameCookie()).flatMap(cookies::displayName)
-                    .orElse(session.agent());
-            return Response.ok(new Who(session.agent(), name, new TreeSet<>(session.roles()), session.expiresAt()))
-                    .header("Cache-Control", "no-store").build();
-        }).orElseGet(() -> error(401, "not signed in, or the sign-in expired"));
+    @Authenticated
+    public Response me(@Context HttpHeaders headers) {
+        Cookie nameCookie = headers.getCookies().get(cookies.nameCookie());
+        String name = cookies.displayName(nameCookie == null ? null : nameCookie.getValue()).orElse(jwt.getName());
+        return Response.ok(new Who(jwt.getName(), name, new TreeSet<>(jwt.getGroups()),
+                Instant.ofEpochSecond(jwt.getExpirationTime()))).header("Cache-Control", "no-store").build();
+    }
+
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    Response unauthorized() {
+        return error(401, "not signed in, or the sign-in expired");
     }
 
     /** Directly over HTTPS, or through a load balancer that terminated it. */

@@ -22,6 +22,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -276,6 +277,174 @@ class ConsoleBrowserTest {
         browser.screenshot("console-1280x800-negative");
         phone.screenshot("phone-390x844-negative");
         goAwayAndSignOut(browser);
+    }
+
+    /**
+     * The agent's everyday tools: a contact name and notes, a canned reply picked with "/" and filled in, a draft and
+     * the open conversation kept through a reload, the reply limit before sending, notices clear of Send, keyboard
+     * shortcuts, the hidden tab's title count, and relative times as the console service re-sends them.
+     */
+    @Test
+    void cannedRepliesContactsAndComfort() throws Exception {
+        Browser browser = agentBrowser;
+        String shortcut = "thanks-" + Long.toString(System.nanoTime(), 36);
+        String cannedId = SwitchboardApi.createCannedReply(shortcut,
+                "Thanks {{customer.name}}, this is {{agent.name}}.");
+        try {
+            String agent = SwitchboardApi.createAgent("tia", "Tia Example");
+            browser.emulate(1280, 800, false);
+            signIn(browser, agent, "Tia Example");
+            goAvailable(browser, 10);
+            String customer = SwitchboardApi.newCustomer();
+            phoneText(customer, "Hi, is my order on its way?");
+            awaitConversation(browser, customer, ROUTED);
+            openConversation(browser, customer);
+
+            // The time is the console service's label; the tooltip has the absolute time.
+            List<String> time = browser.await("the message's time", SOON,
+                    d -> d.findElements(By.cssSelector(
+                            "[data-testid=message][data-direction=inbound] " + "[data-testid=message-time]")).stream()
+                            .map(t -> List.of(t.getText(), t.getAttribute("title"))).findFirst().orElse(null));
+            assertEquals("just now", time.get(0));
+            assertTrue(time.get(1).matches(".*\\d.*") && !time.get(1).contains("ago"), time.get(1));
+
+            // A name and notes for the customer: header, list and notes show them.
+            browser.find("contact-edit").click();
+            browser.await("the contact form", SOON, d -> browser.find("contact-form").isDisplayed());
+            browser.find("contact-name").sendKeys("Grace Hopper");
+            browser.find("contact-notes").sendKeys("Prefers texts in the morning.");
+            browser.find("contact-save").click();
+            browser.await("the name in the header", SOON,
+                    d -> "Grace Hopper".equals(browser.find("conversation-title").getText()));
+            assertEquals(customer, browser.find("conversation-number").getText());
+            assertEquals("Prefers texts in the morning.", browser.find("contact-notes-view").getText());
+            browser.await("the name in the list", SOON, d -> conversationItem(browser, customer)
+                    .findElement(testId("conv-customer")).getText().startsWith("Grace Hopper"));
+            browser.screenshot("console-1280x800-contact");
+
+            // "/" opens the picker, filtered by what follows; Enter puts the reply in with the names filled in.
+            WebElement reply = browser.find("composer-input");
+            reply.sendKeys("/" + shortcut.substring(0, 9));
+            browser.await("the canned reply offered", SOON, d -> browser.find("canned-picker").isDisplayed()
+                    && browser.css("[data-testid=canned-option][data-shortcut='" + shortcut + "']").size() == 1);
+            browser.screenshot("console-1280x800-canned");
+            reply.sendKeys("zzz-none");
+            browser.await("nothing matching", SOON, d -> !browser.all("canned-none").isEmpty());
+            for (int i = 0; i < "zzz-none".length(); i++) {
+                reply.sendKeys(Keys.BACK_SPACE);
+            }
+            browser.await("the canned reply offered again", SOON,
+                    d -> browser.css("[data-testid=canned-option][data-shortcut='" + shortcut + "']").size() == 1);
+            browser.css("[data-testid=canned-option][data-shortcut='" + shortcut + "']").get(0).click();
+            browser.await("the reply filled in", SOON,
+                    d -> "Thanks Grace Hopper, this is Tia Example.".equals(reply.getAttribute("value"))
+                            && !browser.find("canned-picker").isDisplayed());
+            reply.sendKeys(" See you!");
+            assertEquals("Thanks Grace Hopper, this is Tia Example. See you!", reply.getAttribute("value"),
+                    "still editable");
+
+            // A reload keeps the open conversation and its draft.
+            browser.open(console.toString());
+            browser.await("the conversation open again", ROUTED, d -> browser.find("conversation-title").isDisplayed()
+                    && "Grace Hopper".equals(browser.find("conversation-title").getText()));
+            browser.await("the draft back", SOON, d -> "Thanks Grace Hopper, this is Tia Example. See you!"
+                    .equals(browser.find("composer-input").getAttribute("value")));
+
+            // The limit is shown before sending; past it Send is off.
+            setReply(browser, "a".repeat(1600));
+            assertEquals("1600/1600 characters", browser.find("composer-limit").getText());
+            assertTrue(browser.find("composer-send").isEnabled());
+            setReply(browser, "a".repeat(1601));
+            browser.await("too long", SOON, d -> browser.find("composer-limit").getText().contains("too long"));
+            assertFalse(browser.find("composer-send").isEnabled());
+            setReply(browser, "");
+
+            // A notice never covers Send, on either screen.
+            browser.find("transfer-button").click();
+            browser.await("a notice", SOON, d -> !browser.all("error-notice").isEmpty());
+            assertFalse(overlaps(browser, "notices", "composer-send"), "the notice covers Send");
+            browser.emulate(390, 844, true);
+            browser.await("the phone layout", SOON, d -> browser.find("back-to-list").isDisplayed());
+            browser.find("transfer-button").click();
+            assertFalse(overlaps(browser, "notices", "composer-send"), "the notice covers Send on a phone");
+            browser.screenshot("console-390x844-contact");
+            setReply(browser, "/");
+            browser.await("the picker on a phone", SOON, d -> browser.find("canned-picker").isDisplayed());
+            browser.screenshot("console-390x844-canned");
+            browser.find("composer-input").sendKeys(Keys.ESCAPE);
+            setReply(browser, "");
+            browser.emulate(1280, 800, false);
+
+            // Shortcuts: "?" lists them, j/k move between conversations, r focuses the reply.
+            String second = SwitchboardApi.newCustomer();
+            phoneText(second, "Another question");
+            awaitConversation(browser, second, ROUTED);
+            blur(browser);
+            new Actions(browser.driver()).sendKeys("?").perform();
+            browser.await("the shortcuts", SOON, d -> browser.find("shortcuts-dialog").isDisplayed());
+            browser.screenshot("console-1280x800-shortcuts");
+            browser.find("shortcuts-close").click();
+            String before = browser.find("conversation-title").getText();
+            blur(browser);
+            new Actions(browser.driver()).sendKeys("j").perform();
+            browser.await("the other conversation", SOON,
+                    d -> !before.equals(browser.find("conversation-title").getText()));
+            new Actions(browser.driver()).sendKeys("k").perform();
+            browser.await("back again", SOON, d -> before.equals(browser.find("conversation-title").getText()));
+            // j and k leave the focus where it was, so they can be pressed again; r moves it to the reply.
+            new Actions(browser.driver()).sendKeys("r").perform();
+            assertEquals("reply", browser.find("composer-input").getAttribute("id"));
+            assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser.driver())
+                    .executeScript("return document.activeElement === document.getElementById('reply')"));
+
+            // While the tab is hidden, new texts count in the title; showing it clears the count.
+            JavascriptExecutor js = (JavascriptExecutor) browser.driver();
+            js.executeScript("Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});");
+            phoneText(second, "Hello? Anyone there?");
+            browser.await("the count in the title", ROUTED, d -> browser.driver().getTitle().startsWith("(1) "));
+            js.executeScript("delete document.hidden; document.dispatchEvent(new Event('visibilitychange'));");
+            browser.await("the title cleared", SOON, d -> !browser.driver().getTitle().startsWith("("));
+
+            // The newest message stays in view while a picture loads below it (a short timeline, so that it scrolls).
+            // From the second customer: the dev phone is on their thread.
+            openConversation(browser, second);
+            browser.await("the conversation", SOON, d -> second.equals(browser.find("conversation-title").getText()));
+            js.executeScript("const t = document.getElementById('timeline'); t.style.flex = 'none';"
+                    + "t.style.height = '140px'; t.scrollTop = t.scrollHeight;");
+            phoneText(second, "Here is the label", samplePicture());
+            browser.await("the picture loaded", ROUTED, d -> (Boolean) js.executeScript(
+                    "return [...document.querySelectorAll('#timeline img')].some(i => i.complete && i.naturalHeight > 0)"));
+            browser.await("the timeline pinned to the newest message", SOON,
+                    d -> (Boolean) js.executeScript("const t = document.getElementById('timeline');"
+                            + "return t.scrollHeight > t.clientHeight + 100 && t.scrollHeight - t.scrollTop - t.clientHeight < 2;"));
+            js.executeScript("const t = document.getElementById('timeline'); t.style.flex = ''; t.style.height = '';");
+            openConversation(browser, customer);
+
+            // A minute on, the label the service re-sends replaces "just now" (the page keeps no clock of its own).
+            browser.await("the first message a minute old", Duration.ofSeconds(120),
+                    d -> d.findElements(
+                            By.cssSelector("[data-testid=message][data-direction=inbound] [data-testid=message-time]"))
+                            .stream().findFirst()
+                            .map(t -> t.getText().endsWith("minute ago") || t.getText().endsWith("minutes ago"))
+                            .orElse(false));
+            goAwayAndSignOut(browser);
+        } finally {
+            SwitchboardApi.deleteCannedReply(cannedId);
+        }
+    }
+
+    private static void blur(Browser browser) {
+        ((JavascriptExecutor) browser.driver()).executeScript("document.activeElement.blur()");
+    }
+
+    /** Whether the boxes of two elements on screen intersect. */
+    private static boolean overlaps(Browser browser, String first, String second) {
+        return (Boolean) ((JavascriptExecutor) browser.driver()).executeScript(
+                "const a = document.querySelector(`[data-testid='${arguments[0]}']`).getBoundingClientRect();"
+                        + "const b = document.querySelector(`[data-testid='${arguments[1]}']`).getBoundingClientRect();"
+                        + "return a.width > 0 && a.height > 0 && b.width > 0 && !(a.right <= b.left || b.right <= a.left"
+                        + " || a.bottom <= b.top || b.bottom <= a.top);",
+                first, second);
     }
 
     /** Texts from the dev phone page as this number, as a person would, and waits until the switchboard took it. */

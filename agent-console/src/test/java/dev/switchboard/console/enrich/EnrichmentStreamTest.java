@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +55,43 @@ class EnrichmentStreamTest {
             calls.incrementAndGet();
             return scorer.apply(text);
         }, registry);
-        return new StreamingEnrichment(service, new Trends(config), new RelativeTime(Clock.fixed(NOW, ZoneOffset.UTC)));
+        return new StreamingEnrichment(service, new Trends(config), new RelativeTime(Clock.fixed(NOW, ZoneOffset.UTC)),
+                new TestRelativeConfig(Duration.ofHours(1), 100));
+    }
+
+    /** A clock the test moves, and an enrichment ticking every few milliseconds against it. */
+    private static final class MovingClock extends Clock {
+        private volatile Instant now = NOW;
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private StreamingEnrichment ticking(MovingClock clock, int maxTracked) {
+        SentimentConfig config = new TestSentimentConfig(1, 10, 100);
+        service = new SentimentService(config, EnrichmentStreamTest::byWords, registry);
+        return new StreamingEnrichment(service, new Trends(config), new RelativeTime(clock),
+                new TestRelativeConfig(Duration.ofMillis(20), maxTracked));
+    }
+
+    private static List<ObjectNode> relativeFrames(Agent agent) {
+        return agent.browser.getItems().stream().filter(f -> f.get("type").asText().equals("relative")).toList();
     }
 
     private Sentiment blocked(String text) {
@@ -298,8 +335,8 @@ class EnrichmentStreamTest {
         agent.upstream.onNext(JSON.createObjectNode().put("type", "status").put("conversation", "c1")
                 .put("messageId", "o1").put("status", "delivered"));
 
-        // assigned, update and status, plus a sentiment frame for each customer message (m0, m1), in any order.
-        agent.browser.awaitItems(5, WAIT);
+        // Scores of m0 and m1 and relative ticks may come in between: frames are found by type.
+        Awaitility.await().atMost(WAIT).until(() -> agent.types().contains("status"));
         ObjectNode a = agent.first("assigned");
         assertEquals("yesterday", a.at("/history/0/relative").asText());
         assertEquals("3 minutes ago", a.at("/history/1/relative").asText());
@@ -311,6 +348,8 @@ class EnrichmentStreamTest {
         assertEquals("just now", agent.first("update").at("/message/relative").asText());
         ObjectNode status = agent.first("status");
         assertEquals(NOW.toString(), status.get("at").asText());
+        // The message's whole status label, from what the stream saw of it (delivered already had its time).
+        assertEquals("sent 2 minutes ago · delivered 1 minute ago", status.get("statusRelative").asText());
         assertEquals("just now", status.get("relative").asText());
     }
 
@@ -326,4 +365,74 @@ class EnrichmentStreamTest {
         assertEquals(List.of(presence), agent.browser.getItems());
     }
 
+    @Test
+    void labelsThatChangeAreSentAgainOnTheTickAndOnlyThose() {
+        MovingClock clock = new MovingClock();
+        Agent agent = new Agent(ticking(clock, 100));
+        agent.upstream.onNext(update(message("o1", "outbound", "On its way", NOW.minusSeconds(5))));
+        agent.browser.awaitItems(1, WAIT);
+        assertEquals("just now", agent.frame(0).at("/message/relative").asText());
+        assertEquals("sent just now", agent.frame(0).at("/message/statusRelative").asText());
+
+        clock.advance(Duration.ofMinutes(3));
+        // Shown at the new time: its label is current and must not be re-sent.
+        agent.upstream.onNext(update(message("m2", "inbound", "hello", clock.instant())));
+        Awaitility.await().atMost(WAIT).until(() -> !relativeFrames(agent).isEmpty());
+        ObjectNode tick = relativeFrames(agent).get(0);
+        assertEquals(1, tick.get("messages").size(), tick.toString());
+        assertEquals("c1", tick.at("/messages/0/conversation").asText());
+        assertEquals("o1", tick.at("/messages/0/messageId").asText());
+        assertEquals("3 minutes ago", tick.at("/messages/0/relative").asText());
+        assertEquals("sent 3 minutes ago", tick.at("/messages/0/statusRelative").asText());
+
+        // A status change re-labels the message at once, and the tick carries on from there.
+        agent.upstream.onNext(JSON.createObjectNode().put("type", "status").put("conversation", "c1")
+                .put("messageId", "o1").put("status", "delivered").put("at", clock.instant().toString()));
+        Awaitility.await().atMost(WAIT)
+                .until(() -> agent.browser.getItems().stream().anyMatch(f -> f.path("type").asText().equals("status")));
+        ObjectNode status = agent.browser.getItems().stream().filter(f -> f.get("type").asText().equals("status"))
+                .findFirst().orElseThrow();
+        // No instant of "sent" was ever given: the label names the newest step.
+        assertEquals("delivered just now", status.get("statusRelative").asText());
+
+        clock.advance(Duration.ofMinutes(2));
+        Awaitility.await().atMost(WAIT).until(() -> relativeFrames(agent).size() >= 2);
+        ObjectNode second = relativeFrames(agent).get(1);
+        assertEquals(2, second.get("messages").size(), second.toString());
+        assertEquals("delivered 2 minutes ago", second.at("/messages/0/statusRelative").asText());
+        assertEquals("5 minutes ago", second.at("/messages/0/relative").asText());
+        assertEquals("2 minutes ago", second.at("/messages/1/relative").asText());
+        assertNull(second.at("/messages/1").get("statusRelative"));
+
+        agent.upstream.onComplete();
+        agent.browser.awaitCompletion(WAIT);
+    }
+
+    @Test
+    void aConversationGoneStopsTickingAndTheTrackedMessagesAreBounded() {
+        MovingClock clock = new MovingClock();
+        Agent agent = new Agent(ticking(clock, 3));
+        ObjectNode assigned = JSON.createObjectNode().put("type", "assigned").put("conversation", "c1");
+        assigned.putArray("history").add(message("m1", "inbound", "one", NOW.minusSeconds(300)))
+                .add(message("m2", "inbound", "two", NOW.minusSeconds(200)))
+                .add(message("m3", "inbound", "three", NOW.minusSeconds(100)));
+        ObjectNode other = JSON.createObjectNode().put("type", "assigned").put("conversation", "c2");
+        ObjectNode m9 = message("m9", "inbound", "nine", NOW.minusSeconds(100));
+        m9.put("conversation", "c2");
+        other.putArray("history").add(m9);
+        agent.upstream.onNext(assigned);
+        agent.upstream.onNext(other);
+        agent.upstream.onNext(JSON.createObjectNode().put("type", "unassigned").put("conversation", "c2"));
+        Awaitility.await().atMost(WAIT).until(() -> agent.types().contains("unassigned"));
+
+        clock.advance(Duration.ofMinutes(10));
+        Awaitility.await().atMost(WAIT).until(() -> !relativeFrames(agent).isEmpty());
+        ObjectNode tick = relativeFrames(agent).get(0);
+        // Bound of 3: the history went newest first (m3, m2, m1), m9 pushed out m3, then its conversation left.
+        List<String> ids = new ArrayList<>();
+        tick.get("messages").forEach(m -> ids.add(m.get("messageId").asText()));
+        assertEquals(List.of("m2", "m1"), ids, tick.toString());
+        agent.upstream.onComplete();
+        agent.browser.awaitCompletion(WAIT);
+    }
 }

@@ -69,6 +69,24 @@ public final class SwitchboardApi {
         }
     }
 
+    /** A canned reply written as the admin, through the switchboard's admin API; its id. */
+    public static String createCannedReply(String shortcut, String text) {
+        String admin = login("admin", "admin-password");
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url() + "/admin/canned-replies"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + admin)
+                .POST(HttpRequest.BodyPublishers.ofString(json(Map.of("shortcut", shortcut, "text", text)))));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("canned reply: " + response.statusCode() + " " + response.body());
+        }
+        return read(response.body()).path("id").asText();
+    }
+
+    public static void deleteCannedReply(String id) {
+        String admin = login("admin", "admin-password");
+        send(HttpRequest.newBuilder(URI.create(url() + "/admin/canned-replies/" + id))
+                .header("Authorization", "Bearer " + admin).DELETE());
+    }
+
     /** A customer number no other test uses. */
     public static String newCustomer() {
         return "+1555" + (1_000_000 + ThreadLocalRandom.current().nextInt(9_000_000));

@@ -1,0 +1,82 @@
+package dev.switchboard.console.tools;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.UnauthorizedException;
+
+import dev.switchboard.console.session.SessionResource.ApiError;
+import dev.switchboard.console.upstream.Unavailable;
+
+/**
+ * The browser's way to the switchboard's canned replies and contacts. Quarkus's JWT support reads and verifies the
+ * agent's token from the {@code console_token} cookie ({@code mp.jwt.token.cookie}); the call goes on with that token,
+ * so the switchboard applies its own rules to the agent.
+ */
+@Path("/console/api")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class ToolsResource {
+
+    private static final Logger LOG = Logger.getLogger(ToolsResource.class);
+
+    private final JsonWebToken jwt;
+    private final SwitchboardTools tools;
+
+    ToolsResource(JsonWebToken jwt, SwitchboardTools tools) {
+        this.jwt = jwt;
+        this.tools = tools;
+    }
+
+    /** {@code {replies: [{id, shortcut, text, ...}]}}, as the switchboard's {@code GET /canned-replies}. */
+    @GET
+    @Path("canned-replies")
+    public Response cannedReplies() {
+        return tools.cannedReplies(jwt.getRawToken());
+    }
+
+    @GET
+    @Path("contacts/{customer}")
+    public Response contact(@RestPath String customer) {
+        return tools.contact(jwt.getRawToken(), customer);
+    }
+
+    @PUT
+    @Path("contacts/{customer}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response putContact(@RestPath String customer, JsonNode contact) {
+        if (contact == null || !contact.isObject()) {
+            return error(400, "a JSON body {name, notes} is required");
+        }
+        return tools.putContact(jwt.getRawToken(), customer, contact);
+    }
+
+    @ServerExceptionMapper
+    Response unavailable(Unavailable e) {
+        LOG.warnf("switchboard call for %s failed: %s", jwt.getName(), e.getMessage());
+        return error(503, "the switchboard is not answering; try again in a moment");
+    }
+
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    Response unauthorized() {
+        return error(401, "not signed in, or the sign-in expired");
+    }
+
+    private static Response error(int status, String reason) {
+        return Response.status(status).entity(new ApiError(status, reason)).type(MediaType.APPLICATION_JSON).build();
+    }
+}
