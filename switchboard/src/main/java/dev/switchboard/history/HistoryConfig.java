@@ -31,8 +31,8 @@ public interface HistoryConfig {
 
     /**
      * Message ids remembered on a conversation as already applied by the projection, so that a re-delivered stream
-     * record changes nothing. A take-over re-delivers what came after the last checkpoint (one batch): this covers
-     * that many messages of one conversation.
+     * record changes nothing. A take-over re-delivers what came after the last checkpoint (one batch): this covers that
+     * many messages of one conversation.
      */
     @WithDefault("64")
     int projectionMemory();
