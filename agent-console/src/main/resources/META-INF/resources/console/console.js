@@ -694,7 +694,9 @@ function sendReply() {
     notice(`A reply has at most ${MAX_REPLY_CHARACTERS} characters; this one has ${characters(body)}.`);
     return;
   }
-  if (send({ type: 'response', conversation: conv.id, body })) {
+  // The switchboard stores one reply per clientId, whatever reaches it twice.
+  const clientId = Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+  if (send({ type: 'response', conversation: conv.id, body, clientId })) {
     state.lastSent = { conversation: conv.id, body, at: Date.now() };
     $('reply').value = '';
     draftChanged();

@@ -81,21 +81,22 @@ class SwitchboardStackTest {
 
     @Test
     void messagesTableKeepsHistoryInTimeOrderAndListsOwedWork() {
-        synth.template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName",
-                SwitchboardStack.MESSAGES_TABLE, "AttributeDefinitions",
-                Match.arrayWith(List.of(Map.of("AttributeName", "seq", "AttributeType", "S"),
-                        Map.of("AttributeName", "work", "AttributeType", "S"),
-                        Map.of("AttributeName", "workDue", "AttributeType", "N"))),
-                "LocalSecondaryIndexes",
-                List.of(Map.of("IndexName", "by-seq", "KeySchema",
-                        List.of(Map.of("AttributeName", "conversation", "KeyType", "HASH"),
-                                Map.of("AttributeName", "seq", "KeyType", "RANGE")),
-                        "Projection", Map.of("ProjectionType", "ALL"))),
-                "GlobalSecondaryIndexes",
-                List.of(Map.of("IndexName", "by-work", "KeySchema",
-                        List.of(Map.of("AttributeName", "work", "KeyType", "HASH"),
-                                Map.of("AttributeName", "workDue", "KeyType", "RANGE")),
-                        "Projection", Map.of("ProjectionType", "KEYS_ONLY")))));
+        synth.template
+                .hasResourceProperties("AWS::DynamoDB::Table",
+                        Map.of("TableName", SwitchboardStack.MESSAGES_TABLE, "AttributeDefinitions",
+                                Match.arrayWith(List.of(Map.of("AttributeName", "seq", "AttributeType", "S"),
+                                        Map.of("AttributeName", "work", "AttributeType", "S"),
+                                        Map.of("AttributeName", "workDue", "AttributeType", "N"))),
+                                "LocalSecondaryIndexes",
+                                List.of(Map.of("IndexName", "by-seq", "KeySchema",
+                                        List.of(Map.of("AttributeName", "conversation", "KeyType", "HASH"),
+                                                Map.of("AttributeName", "seq", "KeyType", "RANGE")),
+                                        "Projection", Map.of("ProjectionType", "ALL"))),
+                                "GlobalSecondaryIndexes",
+                                List.of(Map.of("IndexName", "by-work", "KeySchema",
+                                        List.of(Map.of("AttributeName", "work", "KeyType", "HASH"),
+                                                Map.of("AttributeName", "workDue", "KeyType", "RANGE")),
+                                        "Projection", Map.of("ProjectionType", "KEYS_ONLY")))));
     }
 
     @Test

@@ -40,7 +40,6 @@ import software.amazon.kinesis.processor.StreamTracker;
 import software.amazon.kinesis.retrieval.RetrievalConfig;
 
 import dev.switchboard.history.HistoryConfig;
-import dev.switchboard.ops.StartupConfig;
 
 /**
  * Runs this instance's KCL worker on the messages table's stream. Workers of all instances share the stream's shards
@@ -55,7 +54,8 @@ public class StreamConsumer {
 
     private final EventsConfig config;
     private final HistoryConfig history;
-    private final StartupConfig startup;
+    /** {@code switchboard.startup.create-resources}, read by name so that events depends on no operations code. */
+    private final boolean createResources;
     private final ChangeDispatcher dispatcher;
     private final EventsClients.Settings settings;
     private final AtomicInteger activeShards = new AtomicInteger();
@@ -67,15 +67,17 @@ public class StreamConsumer {
     private Thread thread;
     private EventsClients clients;
 
-    StreamConsumer(EventsConfig config, HistoryConfig history, StartupConfig startup, ChangeDispatcher dispatcher,
-            MeterRegistry metrics, @ConfigProperty(name = "quarkus.dynamodb.endpoint-override") Optional<URI> endpoint,
+    StreamConsumer(EventsConfig config, HistoryConfig history,
+            @ConfigProperty(name = "switchboard.startup.create-resources", defaultValue = "false") boolean createResources,
+            ChangeDispatcher dispatcher, MeterRegistry metrics,
+            @ConfigProperty(name = "quarkus.dynamodb.endpoint-override") Optional<URI> endpoint,
             @ConfigProperty(name = "quarkus.dynamodb.aws.region") Optional<String> region,
             @ConfigProperty(name = "quarkus.dynamodb.aws.credentials.type") Optional<String> credentialsType,
             @ConfigProperty(name = "quarkus.dynamodb.aws.credentials.static-provider.access-key-id") Optional<String> keyId,
             @ConfigProperty(name = "quarkus.dynamodb.aws.credentials.static-provider.secret-access-key") Optional<String> secret) {
         this.config = config;
         this.history = history;
-        this.startup = startup;
+        this.createResources = createResources;
         this.dispatcher = dispatcher;
         this.settings = new EventsClients.Settings(endpoint, region, credentialsType, keyId, secret);
         metrics.gauge("switchboard.events.shards", activeShards);
@@ -114,7 +116,7 @@ public class StreamConsumer {
         if (tableArn == null) {
             throw new IllegalStateException("table " + history.messagesTable() + " has no stream");
         }
-        if (startup.createResources()) {
+        if (createResources) {
             LeaseTable.createIfMissing(built.dynamo(), config.applicationName());
         }
         try (AmazonDynamoDBStreamsAdapterClient adapter = new AmazonDynamoDBStreamsAdapterClient(

@@ -1,6 +1,5 @@
 package dev.switchboard.history;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -82,16 +81,9 @@ public class ConversationProjectionStore {
         if (ids != null && ids.hasL() && ids.l().stream().anyMatch(id -> messageId.equals(id.s()))) {
             return true;
         }
-        BigInteger seen = number(Attributes.string(item, PROJECTED_EVENT));
-        BigInteger now = number(eventId);
-        return seen != null && now != null && now.compareTo(seen) <= 0;
-    }
-
-    private static BigInteger number(String sequence) {
-        if (sequence == null || sequence.isEmpty() || !sequence.chars().allMatch(Character::isDigit)) {
-            return null;
-        }
-        return new BigInteger(sequence);
+        // Only the very same record is recognised by its position: sequence numbers are not promised to grow across
+        // the shards a stream rolls over to, and wrongly skipping a new message would lose it from the summary.
+        return eventId != null && eventId.equals(Attributes.string(item, PROJECTED_EVENT));
     }
 
     private Map<String, AttributeValue> read(String conversation) {

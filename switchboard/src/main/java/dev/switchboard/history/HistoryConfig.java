@@ -30,10 +30,11 @@ public interface HistoryConfig {
     java.time.Duration streamGrace();
 
     /**
-     * Message ids remembered on a conversation as already applied by the projection: a guard against a re-delivered
-     * stream record, beside the stream position kept there.
+     * Message ids remembered on a conversation as already applied by the projection, so that a re-delivered stream
+     * record changes nothing. A take-over re-delivers what came after the last checkpoint (one batch): this covers that
+     * many messages of one conversation.
      */
-    @WithDefault("32")
+    @WithDefault("64")
     int projectionMemory();
 
     /** Page size when a request names none. */

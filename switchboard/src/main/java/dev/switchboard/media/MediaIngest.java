@@ -82,7 +82,14 @@ public class MediaIngest implements MessageChangeListener {
     /** Claims and fetches the message's media on the pool; returns at once. A full pool leaves it to the sweeper. */
     void submit(String conversation, String id) {
         try {
-            workers.execute(() -> claimAndIngest(conversation, id));
+            workers.execute(() -> {
+                try {
+                    claimAndIngest(conversation, id);
+                } catch (RuntimeException e) {
+                    // The claim, if taken, runs out and a sweeper takes the media over.
+                    LOG.errorf(e, "fetching the media of %s in %s failed", id, conversation);
+                }
+            });
         } catch (RejectedExecutionException full) {
             LOG.warnf("media queue full; %s of %s is left to the sweeper", id, conversation);
         }

@@ -70,7 +70,14 @@ public class ReplySender implements MessageChangeListener {
     /** Claims and sends the reply on the pool; returns at once. A full pool leaves it to the sweeper. */
     void submit(String conversation, String id) {
         try {
-            senders.execute(() -> claimAndSend(conversation, id));
+            senders.execute(() -> {
+                try {
+                    claimAndSend(conversation, id);
+                } catch (RuntimeException e) {
+                    // The claim, if taken, runs out and a sweeper settles the reply.
+                    LOG.errorf(e, "sending %s of %s failed", id, conversation);
+                }
+            });
         } catch (RejectedExecutionException full) {
             LOG.warnf("reply queue full; %s of %s is left to the sweeper", id, conversation);
         }

@@ -52,6 +52,6 @@ public class ReplySweeper {
             metrics.counter("switchboard.outbound", "outcome", "unknown_outcome").increment();
             return;
         }
-        sender.claimAndSend(due.conversation(), due.id());
+        sender.submit(due.conversation(), due.id());
     }
 }

@@ -32,9 +32,10 @@ final class ConsoleFrames {
 
     /**
      * What a browser may send, passed on to the switchboard as is: {@code available {capacity?}}, {@code away},
-     * {@code response {conversation, body}}, {@code resolve {conversation}}, {@code transfer {conversation, agent}}.
+     * {@code response {conversation, body, clientId?}}, {@code resolve {conversation}}, {@code transfer {conversation,
+     * agent}}.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Command(String type, Integer capacity, String conversation, String body, String agent) {
+    record Command(String type, Integer capacity, String conversation, String body, String agent, String clientId) {
     }
 }
