@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.local.TwilioStandIn;
@@ -21,13 +21,13 @@ class NumberRegistrationTest {
 
     private static TwilioStandIn standIn;
 
-    @BeforeAll
-    static void start() {
+    @BeforeEach
+    void start() {
         standIn = TwilioStandIn.start(TwilioStandIn.Config.forTests());
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         standIn.close();
     }
 
