@@ -180,6 +180,7 @@ public final class LocalRun {
 
         List<Readiness.Starting> starting = new ArrayList<>();
         List<String> instanceUrls = new ArrayList<>();
+        List<Supervisor.Spec> switchboards = new ArrayList<>();
         boolean echo = appPorts.size() == 1;
         for (int i = 0; i < appPorts.size(); i++) {
             String name = HaproxyConfig.serverName("sb", i);
@@ -188,13 +189,19 @@ public final class LocalRun {
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
             String url = "http://localhost:" + port;
             instanceUrls.add(url);
-            Supervisor.Component c = supervisor.start(new Supervisor.Spec(name, port,
-                    Optional.of("switchboards/" + name).filter(s -> proxied), Optional.of(url + "/q/health/ready"),
-                    () -> owned(ChildJvm.start(name, List.of("-Dquarkus.profile=dev", "-jar", app.toString()),
-                            List.of(), env, logs, echo))));
+            switchboards.add(new Supervisor.Spec(name, port, Optional.of("switchboards/" + name).filter(s -> proxied),
+                    Optional.of(url + "/q/health/ready"), () -> owned(ChildJvm.start(name,
+                            List.of("-Dquarkus.profile=dev", "-jar", app.toString()), List.of(), env, logs, echo))));
             APPS.add(name);
-            starting.add(new Readiness.Starting("switchboard " + name, url + "/q/health/ready", c.running()));
         }
+        say("Starting " + appPorts.size() + " switchboard(s) on " + appPorts + " and " + consolePorts.size()
+                + " agent console(s) on " + consolePorts + " (logs in " + logs + ")");
+        // The first switchboard creates the tables and the bucket (dev profile); the others start once it is ready,
+        // so that no two race to create the same resource.
+        long started = System.nanoTime();
+        Supervisor.Component first = supervisor.start(switchboards.get(0));
+        starting.add(
+                new Readiness.Starting("switchboard sb1", instanceUrls.get(0) + "/q/health/ready", first.running()));
         for (int i = 0; i < consolePorts.size(); i++) {
             String name = HaproxyConfig.serverName("console", i);
             int port = consolePorts.get(i);
@@ -208,8 +215,6 @@ public final class LocalRun {
             APPS.add(name);
             starting.add(new Readiness.Starting("agent console " + name, url + "/q/health/ready", c.running()));
         }
-        say("Starting " + appPorts.size() + " switchboard(s) on " + appPorts + " and " + consolePorts.size()
-                + " agent console(s) on " + consolePorts + " (logs in " + logs + ")");
         if (proxied) {
             say("Starting HAProxy on :" + appPort + " (switchboards) and :" + consolePort + " (consoles)");
             Map<String, Integer> binds = new LinkedHashMap<>();
@@ -220,8 +225,13 @@ public final class LocalRun {
             supervisor.start(new Supervisor.Spec("haproxy", appPort, Optional.empty(), Optional.empty(),
                     () -> Haproxy.start(template, run, logs, binds, servers)));
         }
-        long started = System.nanoTime();
         try {
+            Readiness.awaitReady(List.of(starting.get(0)), START_TIMEOUT);
+            for (int i = 1; i < switchboards.size(); i++) {
+                Supervisor.Component c = supervisor.start(switchboards.get(i));
+                starting.add(new Readiness.Starting("switchboard " + c.name(), instanceUrls.get(i) + "/q/health/ready",
+                        c.running()));
+            }
             Readiness.awaitReady(starting, START_TIMEOUT);
         } catch (IllegalStateException e) {
             fail(e.getMessage());

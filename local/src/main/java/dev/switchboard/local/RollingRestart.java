@@ -56,7 +56,9 @@ public final class RollingRestart {
                     "no ./scripts/run behind HAProxy is running (no " + file + " or " + socket + ")");
         }
         List<Instance> instances = read(file).stream()
-                .filter(i -> only.equals("all") || i.server().startsWith(only + "/")).toList();
+                .filter(i -> only.equals("all") || i.server().startsWith(only + "/"))
+                .sorted(java.util.Comparator.comparing((Instance i) -> !i.server().startsWith("switchboards/")))
+                .toList();
         for (Instance instance : instances) {
             long began = System.nanoTime();
             Instance current = find(file, instance.name()).orElseThrow();

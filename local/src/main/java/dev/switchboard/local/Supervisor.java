@@ -151,7 +151,7 @@ public final class Supervisor implements AutoCloseable {
         long now = System.nanoTime();
         if (c.running != null && !c.running.isAlive()) {
             int code = c.running.exitCode();
-            Path log = c.running.log();
+            Path log = keep(c.running.log());
             c.running = null;
             written();
             if (code == SIGTERM_EXIT || code == 0) {
@@ -194,6 +194,20 @@ public final class Supervisor implements AutoCloseable {
             c.awaitingReady = false;
             say.accept(c.name() + " is ready again (restarts: " + c.restarts + ")");
         }
+    }
+
+    /** Moves the log of the run that ended aside ({@code name.log.1}), so that the next start does not erase it. */
+    private static Path keep(Path log) {
+        try {
+            if (Files.exists(log)) {
+                Path previous = log.resolveSibling(log.getFileName() + ".1");
+                Files.move(log, previous, StandardCopyOption.REPLACE_EXISTING);
+                return previous;
+            }
+        } catch (IOException e) {
+            // the next start overwrites it
+        }
+        return log;
     }
 
     private boolean ready(String url) {
