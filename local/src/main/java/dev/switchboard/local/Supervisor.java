@@ -196,10 +196,22 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    /** Moves the log of the run that ended aside ({@code name.log.1}), so that the next start does not erase it. */
-    private static Path keep(Path log) {
+    /** Logs kept of runs that ended: {@code name.log.1} the latest, up to {@code name.log.3}. */
+    static final int KEPT_LOGS = 3;
+
+    /**
+     * Moves the log of the run that ended aside ({@code name.log.1}, older ones shifted), so the next start keeps it.
+     */
+    static Path keep(Path log) {
         try {
             if (Files.exists(log)) {
+                for (int i = KEPT_LOGS - 1; i >= 1; i--) {
+                    Path older = log.resolveSibling(log.getFileName() + "." + i);
+                    if (Files.exists(older)) {
+                        Files.move(older, log.resolveSibling(log.getFileName() + "." + (i + 1)),
+                                StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
                 Path previous = log.resolveSibling(log.getFileName() + ".1");
                 Files.move(log, previous, StandardCopyOption.REPLACE_EXISTING);
                 return previous;

@@ -89,6 +89,21 @@ class SupervisorTest {
         }
     }
 
+    @Test
+    void keepsTheLogsOfTheLastThreeRuns() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), "logs");
+        Path log = dir.resolve("sb1.log");
+        for (int run = 1; run <= 5; run++) {
+            Files.writeString(log, "run " + run);
+            assertEquals(dir.resolve("sb1.log.1"), Supervisor.keep(log));
+        }
+        assertEquals("run 5", Files.readString(dir.resolve("sb1.log.1")));
+        assertEquals("run 4", Files.readString(dir.resolve("sb1.log.2")));
+        assertEquals("run 3", Files.readString(dir.resolve("sb1.log.3")));
+        assertTrue(Files.notExists(dir.resolve("sb1.log.4")));
+        assertTrue(Files.notExists(log));
+    }
+
     private static Supervisor.Spec spec(String name, int port, Path logs, String exitCode) {
         List<String> args = exitCode == null ? List.of(Sleeper.class.getName(), Integer.toString(port))
                 : List.of(Sleeper.class.getName(), Integer.toString(port), exitCode);
