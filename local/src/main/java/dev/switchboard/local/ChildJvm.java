@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * A server running in a JVM of its own, so that its libraries never meet the application's. Its output goes to a log
  * file; it is destroyed with the JVM that started it.
  */
-public final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements Running, AutoCloseable {
 
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static volatile boolean ownSessions;
@@ -125,8 +125,14 @@ public final class ChildJvm implements AutoCloseable {
                 name + " did not listen on port " + port + " within " + timeout + "; see " + log);
     }
 
+    @Override
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    @Override
+    public int exitCode() {
+        return process.exitValue();
     }
 
     /** Waits until the process ends. */
@@ -134,15 +140,18 @@ public final class ChildJvm implements AutoCloseable {
         return process.waitFor();
     }
 
+    @Override
     public long pid() {
         return process.pid();
     }
 
+    @Override
     public Path log() {
         return log;
     }
 
     /** Stops the process: politely first, then by force. */
+    @Override
     public void stop() {
         if (!process.isAlive()) {
             return;
@@ -159,6 +168,7 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /** Kills the process at once, as a crash would. */
+    @Override
     public void kill() {
         process.destroyForcibly();
         try {

@@ -2,52 +2,91 @@ package dev.switchboard.local;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The local run: DynamoDB Local and S3Mock with their data under one folder, the Twilio stand-in (with the dev phone)
- * in this JVM, then the switchboard and the agent console on top of them. Ctrl-C stops everything; the data stays for
- * the next run.
+ * in this JVM, then N switchboards and M agent consoles behind HAProxy (Redis between the switchboards when N > 1).
+ * Each process is supervised ({@link Supervisor}): one that crashes is restarted with back-off while the rest keeps
+ * running. Ctrl-C stops everything; a launcher killed any other way takes its children with it ({@link Watchdog}); the
+ * data stays for the next run.
  */
 public final class LocalRun {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** The first lease on fresh tables; later starts are quicker. */
+    static final Duration LEASE_TIMEOUT = Duration.ofSeconds(120);
+    static final int MAX_INSTANCES = 9;
     private static final String BUILD = "./mvnw -B -q -pl local,switchboard,agent-console -am package -DskipTests";
+    private static final String USAGE = "usage: ./scripts/run [--reset] [--instances N] [--consoles M]";
 
-    // What the exit hook stops, in this order: the applications, the stand-in, then the storage they use. Stopped all
-    // at once, the switchboard would spend its shutdown logging that DynamoDB is gone.
-    private static final List<ChildJvm> APPS = new CopyOnWriteArrayList<>();
-    private static final List<AutoCloseable> STAND_IN = new CopyOnWriteArrayList<>();
-    private static final List<ChildJvm> STORAGE = new CopyOnWriteArrayList<>();
-    private static final AtomicBoolean STOPPING = new AtomicBoolean();
+    private static volatile Supervisor supervisor;
+    private static volatile Watchdog watchdog;
+    private static final List<AutoCloseable> STAND_IN = new ArrayList<>();
+    private static final List<String> APPS = new ArrayList<>();
+    private static final List<String> PROXY = List.of("haproxy", "redis");
+    private static final List<String> STORAGE = List.of("dynamodb", "s3");
 
     private LocalRun() {
     }
 
+    /** What the command line asks for. */
+    record Options(int instances, int consoles) {
+        static Options parse(String[] args) {
+            int instances = 1;
+            Integer consoles = null;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                case "--instances" -> instances = count(args, ++i);
+                case "--consoles" -> consoles = count(args, ++i);
+                default -> throw new IllegalArgumentException(USAGE);
+                }
+            }
+            return new Options(instances, consoles == null ? instances : consoles);
+        }
+
+        private static int count(String[] args, int i) {
+            try {
+                int n = Integer.parseInt(args[i]);
+                if (n < 1 || n > MAX_INSTANCES) {
+                    throw new IllegalArgumentException("between 1 and " + MAX_INSTANCES + " instances: " + args[i]);
+                }
+                return n;
+            } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+                throw new IllegalArgumentException(USAGE);
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        }
         Path root = Path.of(System.getProperty("switchboard.root", "."));
         Path data = root.resolve(env("SWITCHBOARD_DATA_DIR", ".local-data")).toAbsolutePath().normalize();
         Path logs = data.resolve("logs");
+        Path run = data.resolve("run");
         int dynamoPort = port("DYNAMODB_PORT", 8000);
         int s3Port = port("S3_PORT", 9090);
         int appPort = port("SWITCHBOARD_PORT", 8080);
         int consolePort = port("CONSOLE_PORT", 8081);
+        int instanceBase = port("SWITCHBOARD_INSTANCE_PORT", 8090);
+        int consoleBase = port("CONSOLE_INSTANCE_PORT", 8190);
+        int redisPort = port("REDIS_PORT", 6379);
         Path app = root.resolve("switchboard/target/quarkus-app/quarkus-run.jar");
         Path console = root.resolve("agent-console/target/quarkus-app/quarkus-run.jar");
         for (Path jar : List.of(app, console)) {
@@ -55,6 +94,15 @@ public final class LocalRun {
                 fail(jar + " is missing: build first (./scripts/run does: " + BUILD + ")");
             }
         }
+        boolean proxied = Haproxy.installed() && !"off".equals(System.getenv("SWITCHBOARD_PROXY"));
+        if (!proxied && (options.instances() > 1 || options.consoles() > 1)) {
+            fail("more than one instance needs HAProxy in front: run ./scripts/install-prerequisites");
+        }
+        boolean redis = options.instances() > 1;
+        // Without HAProxy (one of each), the applications listen on the public ports themselves, as before.
+        List<Integer> appPorts = proxied ? range(instanceBase, options.instances()) : List.of(appPort);
+        List<Integer> consolePorts = proxied ? range(consoleBase, options.consoles()) : List.of(consolePort);
+
         String appUrl = "http://localhost:" + appPort;
         String consoleUrl = "http://localhost:" + consolePort;
         TwilioStandIn.Config twilioConfig;
@@ -65,15 +113,32 @@ public final class LocalRun {
             return;
         }
         if (System.getenv("TWILIO_STANDIN_WEBHOOK_URL") == null) {
-            // The dev phone texts this run's switchboard, whatever port it was given.
+            // The dev phone texts this run's switchboard (through the proxy), whatever port it was given.
             twilioConfig = twilioConfig.withPhone(twilioConfig.phone().withWebhookUrl(appUrl + "/twilio/messages"));
         }
-        for (int port : List.of(dynamoPort, s3Port, appPort, consolePort, twilioConfig.port())) {
+
+        // A launcher killed together with its watchdog (kill -9 of the whole group) leaves its children: stop them.
+        int leftovers = Watchdog.stopLeftovers(run.resolve("children"));
+        if (leftovers > 0) {
+            say("Stopped " + leftovers + " process(es) an earlier run left running");
+        }
+        List<Integer> ports = new ArrayList<>(List.of(dynamoPort, s3Port, twilioConfig.port()));
+        ports.addAll(appPorts);
+        ports.addAll(consolePorts);
+        if (proxied) {
+            ports.addAll(List.of(appPort, consolePort));
+        }
+        if (redis) {
+            ports.add(redisPort);
+        }
+        for (int port : ports) {
             requireFree(port);
         }
 
         TwilioStandIn.oneLineLogs();
         ChildJvm.startInOwnSessions();
+        watchdog = Watchdog.start(run.resolve("children"));
+        supervisor = new Supervisor(Supervisor.Policy.defaults(), watchdog, run.resolve("instances"), LocalRun::say);
         Runtime.getRuntime().addShutdownHook(new Thread(LocalRun::stopAll, "local-run-stop"));
         say("Starting the Twilio stand-in and dev phone on :" + twilioConfig.port());
         TwilioStandIn twilio = TwilioStandIn.start(twilioConfig);
@@ -81,33 +146,105 @@ public final class LocalRun {
         String standInUrl = "http://localhost:" + twilio.port();
 
         say("Starting DynamoDB Local on :" + dynamoPort + " and S3Mock on :" + s3Port + " (data in " + data + ")");
-        LocalAws aws = LocalAws.start(dynamoPort, s3Port, Optional.of(data), logs);
-        owned(STORAGE, aws.dynamo().process());
-        owned(STORAGE, aws.s3().process());
+        startStorage(dynamoPort, s3Port, data, logs);
+        String dynamoEndpoint = "http://localhost:" + dynamoPort;
+        String s3Endpoint = "http://localhost:" + s3Port;
+        if (redis) {
+            say("Starting Redis on :" + redisPort + " (delivery to agents across instances)");
+            supervisor.start(new Supervisor.Spec("redis", redisPort, Optional.empty(), Optional.empty(),
+                    () -> RedisServer.start(redisPort, logs)));
+        }
 
         // One pair for the life of the data folder, so tokens stay valid across restarts.
         JwtKeys keys = JwtKeys.loadOrCreate(data.resolve("jwt"));
         Map<String, String> appEnv = new HashMap<>(keys.env());
-        appEnv.putAll(Map.of("DYNAMODB_ENDPOINT", aws.dynamo().endpoint(), "S3_ENDPOINT", aws.s3().endpoint(),
-                "QUARKUS_HTTP_PORT", Integer.toString(appPort)));
+        appEnv.putAll(Map.of("DYNAMODB_ENDPOINT", dynamoEndpoint, "S3_ENDPOINT", s3Endpoint));
         // The dev profile assumes the default ports; these follow the ones of this run. Set by hand, they win.
         putIfUnset(appEnv, "SWITCHBOARD_TWILIO_API_BASE_URL", twilio.url());
         putIfUnset(appEnv, "SWITCHBOARD_TWILIO_CALLBACK_BASE_URL", appUrl);
         putIfUnset(appEnv, "SWITCHBOARD_SOCKET_ALLOWED_ORIGINS", appUrl + "," + consoleUrl);
-
+        if (proxied) {
+            // Webhooks are signed for the URL Twilio called: the proxy's, not the instance's.
+            putIfUnset(appEnv, "SWITCHBOARD_TWILIO_PUBLIC_BASE_URL", appUrl);
+            appEnv.putAll(behindProxy());
+        }
+        if (redis) {
+            appEnv.put("SWITCHBOARD_DELIVERY_REDIS_URL", "redis://127.0.0.1:" + redisPort);
+        }
         Map<String, String> consoleEnv = new HashMap<>();
-        consoleEnv.put("QUARKUS_HTTP_PORT", Integer.toString(consolePort));
         consoleEnv.put("CONSOLE_SWITCHBOARD_URL", appUrl);
         consoleEnv.put(JwtKeys.PUBLIC_KEY_ENV, keys.publicPem());
+        if (proxied) {
+            consoleEnv.putAll(behindProxy());
+        }
 
-        say("Starting the switchboard on :" + appPort + " and the agent console on :" + consolePort + " (console log: "
-                + logs.resolve("console.log") + ")");
-        ChildJvm switchboard = owned(APPS, ChildJvm.start("switchboard",
-                List.of("-Dquarkus.profile=dev", "-jar", app.toString()), List.of(), appEnv, logs, true));
-        ChildJvm agentConsole = owned(APPS, ChildJvm.start("console",
-                List.of("-Dquarkus.profile=dev", "-jar", console.toString()), List.of(), consoleEnv, logs, false));
-        awaitReady(List.of(new Starting("the switchboard", appUrl + "/q/health/ready", switchboard),
-                new Starting("the agent console", consoleUrl + "/q/health/ready", agentConsole)));
+        List<Readiness.Starting> starting = new ArrayList<>();
+        List<String> instanceUrls = new ArrayList<>();
+        List<Supervisor.Spec> switchboards = new ArrayList<>();
+        boolean echo = appPorts.size() == 1;
+        for (int i = 0; i < appPorts.size(); i++) {
+            String name = HaproxyConfig.serverName("sb", i);
+            int port = appPorts.get(i);
+            Map<String, String> env = new HashMap<>(appEnv);
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            String url = "http://localhost:" + port;
+            instanceUrls.add(url);
+            switchboards.add(new Supervisor.Spec(name, port, Optional.of("switchboards/" + name).filter(s -> proxied),
+                    Optional.of(url + "/q/health/ready"), () -> owned(ChildJvm.start(name,
+                            List.of("-Dquarkus.profile=dev", "-jar", app.toString()), List.of(), env, logs, echo))));
+            APPS.add(name);
+        }
+        say("Starting " + appPorts.size() + " switchboard(s) on " + appPorts + " and " + consolePorts.size()
+                + " agent console(s) on " + consolePorts + " (logs in " + logs + ")");
+        // The first switchboard creates the tables and the bucket (dev profile); the others start once it is ready,
+        // so that no two race to create the same resource.
+        long started = System.nanoTime();
+        Supervisor.Component first = supervisor.start(switchboards.get(0));
+        starting.add(
+                new Readiness.Starting("switchboard sb1", instanceUrls.get(0) + "/q/health/ready", first.running()));
+        for (int i = 0; i < consolePorts.size(); i++) {
+            String name = HaproxyConfig.serverName("console", i);
+            int port = consolePorts.get(i);
+            Map<String, String> env = new HashMap<>(consoleEnv);
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            String url = "http://localhost:" + port;
+            Supervisor.Component c = supervisor.start(new Supervisor.Spec(name, port,
+                    Optional.of("consoles/" + name).filter(s -> proxied), Optional.of(url + "/q/health/ready"),
+                    () -> owned(ChildJvm.start(name, List.of("-Dquarkus.profile=dev", "-jar", console.toString()),
+                            List.of(), env, logs, false))));
+            APPS.add(name);
+            starting.add(new Readiness.Starting("agent console " + name, url + "/q/health/ready", c.running()));
+        }
+        if (proxied) {
+            say("Starting HAProxy on :" + appPort + " (switchboards) and :" + consolePort + " (consoles)");
+            Map<String, Integer> binds = new LinkedHashMap<>();
+            binds.put("switchboard", appPort);
+            binds.put("console", consolePort);
+            Map<String, List<Integer>> servers = Map.of("switchboards", appPorts, "consoles", consolePorts);
+            Path template = root.resolve(Haproxy.TEMPLATE);
+            supervisor.start(new Supervisor.Spec("haproxy", appPort, Optional.empty(), Optional.empty(),
+                    () -> Haproxy.start(template, run, logs, binds, servers)));
+        }
+        try {
+            Readiness.awaitReady(List.of(starting.get(0)), START_TIMEOUT);
+            for (int i = 1; i < switchboards.size(); i++) {
+                Supervisor.Component c = supervisor.start(switchboards.get(i));
+                starting.add(new Readiness.Starting("switchboard " + c.name(), instanceUrls.get(i) + "/q/health/ready",
+                        c.running()));
+            }
+            Readiness.awaitReady(starting, START_TIMEOUT);
+        } catch (IllegalStateException e) {
+            fail(e.getMessage());
+        }
+        supervisor.watch();
+        say("Waiting for a switchboard to lease the messages stream (a text reaches an agent only then)");
+        if (Readiness.awaitStreamLeased(instanceUrls, LEASE_TIMEOUT)) {
+            say(String.format("The stream is leased and read, %.1f s after the applications started",
+                    (System.nanoTime() - started) / 1e9));
+        } else {
+            System.err.println("warning: no switchboard leased the messages stream within " + LEASE_TIMEOUT.toSeconds()
+                    + " s; texts wait until one does (see the switchboards' logs)");
+        }
 
         String business = twilioConfig.phone().businessNumber();
         say("");
@@ -115,6 +252,10 @@ public final class LocalRun {
         say("  Agent console      " + consoleUrl + "/console/   log in as demo / demo-password");
         say("  Dev phone          " + standInUrl + "/phone   text " + business + " as a customer");
         say("  Switchboard        " + appUrl + "   (webhook POST /twilio/messages, POST /auth/login, /conversations)");
+        if (proxied) {
+            say("  Behind HAProxy     switchboards " + appPorts + ", consoles " + consolePorts + "; runtime API "
+                    + run.resolve("haproxy.sock") + " (./scripts/rolling-restart restarts them one by one)");
+        }
         say("  Logins             agent demo / demo-password, admin admin / admin-password");
         say("  Twilio stand-in    " + standInUrl + "   what was sent: " + standInUrl + "/_standin/messages");
         say("  Twilio account     " + twilioConfig.accountSid() + " / auth token " + twilioConfig.authToken()
@@ -123,26 +264,52 @@ public final class LocalRun {
         say("  With a photo       ./scripts/send-sms +15551234567 'Look!' " + twilio.mediaUrl("sample.png"));
         say("  Data               " + data + " (./scripts/run --reset starts empty)");
         say("  Logs               " + logs);
-        say("Ctrl-C stops everything.");
-
-        Map<String, ChildJvm> apps = new LinkedHashMap<>();
-        apps.put("the switchboard", switchboard);
-        apps.put("the agent console", agentConsole);
-        System.exit(waitForFirstExit(apps, logs));
+        say("A crashed process is restarted (up to " + Supervisor.Policy.defaults().maxCrashes() + " crashes in "
+                + Supervisor.Policy.defaults().window().toMinutes() + " min). Ctrl-C stops everything.");
+        new CountDownLatch(1).await();
     }
 
-    private static ChildJvm owned(List<ChildJvm> group, ChildJvm jvm) {
-        group.add(jvm);
+    private static void startStorage(int dynamoPort, int s3Port, Path data, Path logs) {
+        CompletableFuture<?> s3 = CompletableFuture
+                .runAsync(() -> supervisor.start(new Supervisor.Spec("s3", s3Port, Optional.empty(), Optional.empty(),
+                        () -> owned(S3Server.start(s3Port, Optional.of(data.resolve("s3")), logs).process()))));
+        CompletableFuture<?> dynamo = CompletableFuture.runAsync(() -> supervisor.start(new Supervisor.Spec("dynamodb",
+                dynamoPort, Optional.empty(), Optional.empty(),
+                () -> owned(DynamoDbLocal.start(dynamoPort, Optional.of(data.resolve("dynamodb")), logs).process()))));
+        try {
+            CompletableFuture.allOf(s3, dynamo).join();
+        } catch (RuntimeException e) {
+            fail("storage did not start: " + (e.getCause() == null ? e : e.getCause()).getMessage());
+        }
+    }
+
+    /** The instances trust X-Forwarded-* from the proxy on this host only. */
+    static Map<String, String> behindProxy() {
+        return Map.of("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true", "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED",
+                "true", "QUARKUS_HTTP_PROXY_TRUSTED_PROXIES", "127.0.0.1");
+    }
+
+    private static List<Integer> range(int first, int count) {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ports.add(first + i);
+        }
+        return ports;
+    }
+
+    private static ChildJvm owned(ChildJvm jvm) {
         jvm.removeExitHook();
         return jvm;
     }
 
-    /** The exit hook: each group stopped in parallel within itself, the groups one after the other. */
+    /** The exit hook: the applications, then the proxy, the stand-in, then the storage they use. */
     private static void stopAll() {
-        STOPPING.set(true);
-        say("Stopping the switchboard and the agent console");
-        stopTogether(APPS);
-        say("Stopping the Twilio stand-in, DynamoDB Local and S3Mock");
+        Supervisor running = supervisor;
+        if (running == null) {
+            return;
+        }
+        say("Stopping the switchboard(s), the agent console(s), then the proxy and storage");
+        running.stop(List.of(List.copyOf(APPS), PROXY));
         for (AutoCloseable standIn : STAND_IN) {
             try {
                 standIn.close();
@@ -150,86 +317,10 @@ public final class LocalRun {
                 System.err.println("could not stop the Twilio stand-in: " + e);
             }
         }
-        stopTogether(STORAGE);
-    }
-
-    private static void stopTogether(List<ChildJvm> jvms) {
-        List<Thread> stopping = jvms.stream().map(jvm -> new Thread(jvm::stop, "stop-" + jvm.pid())).toList();
-        stopping.forEach(Thread::start);
-        for (Thread thread : stopping) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        running.stop(List.of(STORAGE));
+        if (watchdog != null) {
+            watchdog.finish();
         }
-    }
-
-    /** Waits until one of the applications ends (each is no use without the other), and says which. */
-    private static int waitForFirstExit(Map<String, ChildJvm> apps, Path logs) throws InterruptedException {
-        while (true) {
-            for (Map.Entry<String, ChildJvm> entry : apps.entrySet()) {
-                ChildJvm jvm = entry.getValue();
-                if (!jvm.isAlive() && !STOPPING.get()) {
-                    int code = jvm.waitFor();
-                    System.err.println("error: " + entry.getKey() + " exited with " + code + "; stopping the rest"
-                            + (jvm.log().startsWith(logs) && Files.exists(jvm.log()) ? " (see " + jvm.log() + ")"
-                                    : ""));
-                    return code == 0 ? 1 : code;
-                }
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    /** A started application and the URL that answers 200 once it is ready. */
-    private record Starting(String what, String readyUrl, ChildJvm jvm) {
-    }
-
-    /** Waits for all of them at once, so that one that dies early is reported at once. */
-    private static void awaitReady(List<Starting> apps) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        List<Starting> waiting = new ArrayList<>(apps);
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
-            for (Iterator<Starting> it = waiting.iterator(); it.hasNext();) {
-                Starting app = it.next();
-                if (!app.jvm().isAlive()) {
-                    fail(app.what() + " exited during start-up" + logTail(app.jvm()));
-                }
-                try {
-                    HttpResponse<Void> response = client.send(
-                            HttpRequest.newBuilder(URI.create(app.readyUrl())).timeout(Duration.ofSeconds(5)).build(),
-                            HttpResponse.BodyHandlers.discarding());
-                    if (response.statusCode() == 200) {
-                        it.remove();
-                    }
-                } catch (IOException notYet) {
-                    // still starting
-                }
-            }
-            Thread.sleep(250);
-        }
-        for (Starting app : waiting) {
-            fail(app.what() + " did not become ready at " + app.readyUrl() + " within " + START_TIMEOUT.toSeconds()
-                    + " s" + logTail(app.jvm()));
-        }
-    }
-
-    /** The end of a child's log file, or a pointer to its output above when it writes to the terminal. */
-    private static String logTail(ChildJvm app) {
-        Path log = app.log();
-        try {
-            if (Files.exists(log) && Files.size(log) > 0) {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return "; last lines of " + log + ":\n  "
-                        + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-            }
-        } catch (IOException | RuntimeException unreadable) {
-            // fall through to the general hint
-        }
-        return "; see its output above";
     }
 
     private static void putIfUnset(Map<String, String> env, String name, String value) {

@@ -13,14 +13,16 @@ import java.util.concurrent.TimeUnit;
  * Debian's redis-server, on loopback, without persistence: switchboard instances use it only for pub/sub, which keeps
  * nothing. {@code scripts/install-prerequisites} installs the package.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements Running, AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path log;
 
-    private RedisServer(Process process, int port) {
+    private RedisServer(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
+        this.log = log;
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-redis-" + port));
     }
 
@@ -38,15 +40,15 @@ public final class RedisServer implements AutoCloseable {
         }
         try {
             Files.createDirectories(logDir);
+            Path log = logDir.resolve("redis-" + port + ".log");
             Process process = new ProcessBuilder(List.of(binary(), "--port", Integer.toString(port), "--bind",
                     "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"))
-                            .redirectErrorStream(true).redirectOutput(logDir.resolve("redis-" + port + ".log").toFile())
-                            .start();
+                            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (System.nanoTime() < deadline) {
                 try (Socket socket = new Socket()) {
                     socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                    return new RedisServer(process, port);
+                    return new RedisServer(process, port, log);
                 } catch (IOException notYet) {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("redis-server exited; see " + logDir);
@@ -63,6 +65,36 @@ public final class RedisServer implements AutoCloseable {
 
     public String url() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public int exitCode() {
+        return process.exitValue();
+    }
+
+    @Override
+    public Path log() {
+        return log;
+    }
+
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public void kill() {
+        process.destroyForcibly();
     }
 
     @Override

@@ -39,6 +39,9 @@ import com.sun.net.httpserver.HttpServer;
  * or not E.164), 21603 (no From), 21602 (no Body or media), 21617 (over 1600 characters), 21620 (bad MediaUrl), 21609
  * (bad StatusCallback), 21610 (To opted out).</li>
  * <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}.json}: the resource, current status.</li>
+ * <li>{@code GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json} and {@code GET|POST
+ * .../IncomingPhoneNumbers/{PN...}.json}: the business number, whose {@code SmsUrl}, {@code SmsFallbackUrl} and
+ * {@code StatusCallback} a switchboard may register ({@link IncomingNumbersApi}).</li>
  * <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Messages/{any}/Media/{MediaSid or name}} and {@code GET
  * /media/{name}}: 307 to {@code /media-content/{name}?expires=&signature=}, which needs no credentials.
  * {@code sample.png} and {@code sample.jpg} are always there.</li>
@@ -349,6 +352,7 @@ public final class TwilioStandIn implements AutoCloseable {
     private final NumberSet undeliverable;
     private final DevPhone phone;
     private final String url;
+    private final IncomingNumbersApi numbers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private TwilioStandIn(Config config, HttpServer server, ThreadPoolExecutor executor, MessageStore store,
@@ -365,6 +369,7 @@ public final class TwilioStandIn implements AutoCloseable {
         this.undeliverable = undeliverable;
         this.phone = phone;
         this.url = url;
+        this.numbers = new IncomingNumbersApi(config, config.phone().businessNumber());
     }
 
     public static TwilioStandIn start(Config config) {
@@ -393,7 +398,15 @@ public final class TwilioStandIn implements AutoCloseable {
         TwilioStandIn standIn = new TwilioStandIn(config, server, executor, store, media, callbacks, optedOut, failing,
                 undeliverable, phone, url);
         server.setExecutor(executor);
-        server.createContext("/2010-04-01/", guarded(new MessagesApi(config, store, callbacks, media, optedOut), true));
+        MessagesApi messages = new MessagesApi(config, store, callbacks, media, optedOut);
+        IncomingNumbersApi numbers = standIn.numbers;
+        server.createContext("/2010-04-01/", guarded(exchange -> {
+            if (IncomingNumbersApi.handles(exchange.getRequestURI().getPath())) {
+                numbers.handle(exchange);
+            } else {
+                messages.handle(exchange);
+            }
+        }, true));
         server.createContext("/media/", guarded(media::serveMedia, true));
         server.createContext("/media-content/", guarded(media::serveContent, false));
         server.createContext("/_standin/", guarded(
@@ -464,6 +477,14 @@ public final class TwilioStandIn implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /**
+     * The business number as Twilio's IncomingPhoneNumbers API last left it: the URLs a switchboard registered on it at
+     * start-up, if any.
+     */
+    public IncomingNumbersApi.IncomingNumber number() {
+        return numbers.current();
     }
 
     public Config config() {
