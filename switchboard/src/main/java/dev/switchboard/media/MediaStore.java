@@ -10,6 +10,8 @@ import org.jboss.logging.Logger;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -63,7 +65,12 @@ public class MediaStore implements MediaLinks {
                 throw e;
             }
         }
-        s3.createBucket(request -> request.bucket(config.bucket()));
-        LOG.infof("created bucket %s", config.bucket());
+        try {
+            s3.createBucket(request -> request.bucket(config.bucket()));
+            LOG.infof("created bucket %s", config.bucket());
+        } catch (BucketAlreadyOwnedByYouException | BucketAlreadyExistsException createdMeanwhile) {
+            // Instances starting together race to create it; the one that lost finds it there, as wanted.
+            LOG.debugf("bucket %s was created by another instance", config.bucket());
+        }
     }
 }
