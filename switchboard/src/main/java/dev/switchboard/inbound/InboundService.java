@@ -16,6 +16,7 @@ import dev.switchboard.history.MediaItem;
 import dev.switchboard.history.Message;
 import dev.switchboard.history.MessageIds;
 import dev.switchboard.media.MediaIngest;
+import dev.switchboard.twilio.TwilioConfig;
 import dev.switchboard.twilio.WebhookConfig;
 import dev.switchboard.twilio.WebhookRequest;
 import dev.switchboard.twilio.WebhookVerifier;
@@ -32,16 +33,18 @@ public class InboundService {
 
     private final WebhookVerifier verifier;
     private final WebhookConfig config;
+    private final TwilioConfig twilio;
     private final HistoryStore history;
     private final MessageIds ids;
     private final MediaIngest media;
     private final MeterRegistry metrics;
     private final Timer storeTimer;
 
-    InboundService(WebhookVerifier verifier, WebhookConfig config, HistoryStore history, MessageIds ids,
-            MediaIngest media, MeterRegistry metrics) {
+    InboundService(WebhookVerifier verifier, WebhookConfig config, TwilioConfig twilio, HistoryStore history,
+            MessageIds ids, MediaIngest media, MeterRegistry metrics) {
         this.verifier = verifier;
         this.config = config;
+        this.twilio = twilio;
         this.history = history;
         this.ids = ids;
         this.media = media;
@@ -54,7 +57,7 @@ public class InboundService {
      * @return whether the message was new or a repeated delivery
      *
      * @throws ApiException
-     *             403 for an unsigned or foreign webhook, 400 for a malformed one
+     *             403 for an unsigned or foreign webhook or one to another number, 400 for a malformed one
      */
     public Outcome receive(WebhookRequest request) {
         try {
@@ -69,7 +72,7 @@ public class InboundService {
 
     private Outcome verifyAndStore(WebhookRequest request) {
         Map<String, String> params = verifier.verify(request);
-        InboundSms sms = InboundSms.parse(params, config.maxBodyCharacters());
+        InboundSms sms = InboundSms.parse(params, config.maxBodyCharacters(), twilio::isBusinessNumber);
         Message message = toMessage(sms);
         Outcome outcome = storeTimer.record(() -> history.recordInbound(message, Consent.of(sms.body())));
         if (outcome == Outcome.STORED && !message.media().isEmpty()) {

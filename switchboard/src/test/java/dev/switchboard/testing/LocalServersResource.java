@@ -18,6 +18,7 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
 
     private static TwilioStandIn standIn;
     private static int appPort;
+    private static int mediaPort;
 
     public static synchronized TwilioStandIn standIn() {
         if (standIn == null) {
@@ -33,6 +34,17 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
         return appPort;
     }
 
+    /**
+     * The port {@link MediaServer}s listen on: the one test media server the configuration allows, by host and port, to
+     * be fetched from although it is on loopback.
+     */
+    public static synchronized int mediaPort() {
+        if (mediaPort == 0) {
+            mediaPort = ChildJvm.freePort();
+        }
+        return mediaPort;
+    }
+
     public static String appUrl() {
         return "http://localhost:" + appPort();
     }
@@ -44,7 +56,8 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
         config.putAll(Map.of("quarkus.dynamodb.endpoint-override", aws.dynamo().endpoint(),
                 "quarkus.s3.endpoint-override", aws.s3().endpoint(), "quarkus.http.test-port",
                 Integer.toString(appPort()), "switchboard.twilio.api-base-url", standIn().url(),
-                "switchboard.twilio.callback-base-url", appUrl()));
+                "switchboard.twilio.callback-base-url", appUrl(), "switchboard.media.allowed-hosts",
+                "127.0.0.1:" + mediaPort(), "switchboard.media.fetch.private-hosts", "127.0.0.1:" + mediaPort()));
         return config;
     }
 
