@@ -16,6 +16,12 @@ import dev.switchboard.local.TwilioStandIn;
  */
 public class LocalServersResource implements QuarkusTestResourceLifecycleManager {
 
+    /**
+     * The system property that names this run's DynamoDB Local endpoint, for tests that read it directly: a property,
+     * because test resources and tests may not share a class loader.
+     */
+    public static final String DYNAMODB_ENDPOINT_PROPERTY = "switchboard.test.dynamodb-endpoint";
+
     private static TwilioStandIn standIn;
     private static int appPort;
     private static int mediaPort;
@@ -52,6 +58,7 @@ public class LocalServersResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         LocalAws aws = LocalAws.shared(Path.of("target", "local-servers"));
+        System.setProperty(DYNAMODB_ENDPOINT_PROPERTY, aws.dynamo().endpoint());
         Map<String, String> config = new HashMap<>(TestKeys.config());
         config.putAll(Map.of("quarkus.dynamodb.endpoint-override", aws.dynamo().endpoint(),
                 "quarkus.s3.endpoint-override", aws.s3().endpoint(), "quarkus.http.test-port",
