@@ -26,7 +26,8 @@ import dev.switchboard.bench.Webhooks.Webhook;
  * <li>a summary against the targets: ingest at least 60 % of the raw put rate, p99 under 50 ms at 200 req/s, no
  * 5xx.</li>
  * </ol>
- * Everything it starts, it stops. A benchmark, not a test: it never runs in the build.
+ * Everything it starts, it stops. A benchmark, not a test; the build only runs it tiny, as a smoke run
+ * ({@code bench/smoke}), which fails when it exits other than 0: 1 when it could not run, 3 when requests failed.
  */
 public final class InboundBenchmark {
 
@@ -34,12 +35,16 @@ public final class InboundBenchmark {
     static final double TARGET_P99_MS = 50;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final long SETTLE_MILLIS = 2000;
+    /** Exit status of a run that completed but saw failed requests (the build's smoke run fails on it). */
+    static final int EXIT_ERRORS = 3;
 
     private final Options options;
     private final CpuUsage cpu = new CpuUsage();
     private final Load load = new Load(cpu);
     /** Index of the next webhook, across phases, so that customers keep rotating. */
     private long nextWebhook;
+    /** Webhooks and raw writes that failed, in every phase, warm-up included. */
+    private int failures;
 
     private InboundBenchmark(Options options) {
         this.options = options;
@@ -59,8 +64,12 @@ public final class InboundBenchmark {
         }
         int exit;
         try {
-            new InboundBenchmark(options).run();
-            exit = 0;
+            InboundBenchmark benchmark = new InboundBenchmark(options);
+            benchmark.run();
+            exit = benchmark.failures == 0 ? 0 : EXIT_ERRORS;
+            if (exit != 0) {
+                System.err.println("error: " + benchmark.failures + " requests failed (see above)");
+            }
         } catch (Exception e) {
             System.err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             exit = 1;
@@ -106,6 +115,7 @@ public final class InboundBenchmark {
 
         if (options.warmup() > 0) {
             PhaseResult warmup = sendClosed("warm-up", webhooks, options.warmup());
+            failures += warmup.failed();
             System.out.printf(Locale.ROOT, "[warm-up] %d webhooks at concurrency %d in %.1f s (not measured); %s%n%n",
                     options.warmup(), c, warmup.seconds(), warmup.failureLine());
         }
@@ -152,6 +162,7 @@ public final class InboundBenchmark {
         serverSide.ifPresent(line -> System.out.println("  " + line));
         System.out.println();
 
+        failures += ingest.failed() + put.failed() + transact.failed() + open.failed();
         summary(ingest, put, transact, open);
     }
 

@@ -8,12 +8,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 import dev.switchboard.local.ChildJvm;
+import dev.switchboard.local.JwtKeys;
 import dev.switchboard.local.LocalAws;
 
 /**
@@ -62,9 +64,7 @@ final class LocalStack implements AutoCloseable {
         System.out.println("starting the switchboard on :" + appPort);
         ChildJvm app = ChildJvm.start("switchboard",
                 List.of("-Dquarkus.profile=dev", "-jar", copy.resolve(appJar.getFileName()).toString()), List.of(),
-                Map.of("DYNAMODB_ENDPOINT", aws.dynamo().endpoint(), "S3_ENDPOINT", aws.s3().endpoint(),
-                        "QUARKUS_HTTP_PORT", Integer.toString(appPort)),
-                logDir, false);
+                env(aws, appPort), logDir, false);
         LocalStack stack = new LocalStack(aws, app, target, copy);
         cpu.track("app", app.pid());
         cpu.track("dynamodb", aws.dynamo().process().pid());
@@ -73,6 +73,18 @@ final class LocalStack implements AutoCloseable {
                 .filter(child -> child.pid() != app.pid() && child.pid() != aws.dynamo().process().pid())
                 .forEach(child -> cpu.track("s3mock", child.pid()));
         return stack;
+    }
+
+    /**
+     * Where the switchboard finds its storage and port, and a fresh key pair for its login tokens: it does not start
+     * without one (the dev profile reads it from the environment, as {@code ./scripts/run} provides it).
+     */
+    private static Map<String, String> env(LocalAws aws, int appPort) {
+        Map<String, String> env = new HashMap<>(JwtKeys.generate().env());
+        env.put("DYNAMODB_ENDPOINT", aws.dynamo().endpoint());
+        env.put("S3_ENDPOINT", aws.s3().endpoint());
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(appPort));
+        return env;
     }
 
     URI target() {

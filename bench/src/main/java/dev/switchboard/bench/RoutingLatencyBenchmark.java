@@ -134,8 +134,12 @@ public final class RoutingLatencyBenchmark {
         }
         int exit;
         try {
-            new RoutingLatencyBenchmark(options).run();
-            exit = 0;
+            RoutingLatencyBenchmark benchmark = new RoutingLatencyBenchmark(options);
+            benchmark.run();
+            exit = benchmark.errors() == 0 ? 0 : InboundBenchmark.EXIT_ERRORS;
+            if (exit != 0) {
+                System.err.println("error: " + benchmark.errors() + " webhooks failed or frames were lost (see above)");
+            }
         } catch (Exception e) {
             e.printStackTrace();
             System.err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -548,6 +552,11 @@ public final class RoutingLatencyBenchmark {
         boolean allMet = scenarios.stream().allMatch(
                 s -> s.p(50) < TARGET_P50_MS && s.p(99) < TARGET_P99_MS && s.lost() == 0 && s.nonAccepted() == 0);
         System.out.println("  all targets met: " + verdict(allMet));
+    }
+
+    /** Failed webhooks and lost frames in the measured phases: exit status 3 when any. */
+    private int errors() {
+        return scenarios.stream().mapToInt(s -> s.lost() + s.nonAccepted()).sum();
     }
 
     private static String verdict(boolean met) {

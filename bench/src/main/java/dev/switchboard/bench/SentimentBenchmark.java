@@ -254,6 +254,8 @@ public final class SentimentBenchmark {
     private final Options options;
     private final SentimentModel model;
     private int nextId;
+    /** Sentiment frames that never arrived, over all phases: exit status 3 when any. */
+    private long missing;
 
     private SentimentBenchmark(Options options) {
         this.options = options;
@@ -269,7 +271,12 @@ public final class SentimentBenchmark {
             System.exit(2);
             return;
         }
-        new SentimentBenchmark(options).run();
+        SentimentBenchmark benchmark = new SentimentBenchmark(options);
+        benchmark.run();
+        if (benchmark.missing > 0) {
+            System.err.println("error: " + benchmark.missing + " sentiment frames never arrived (see above)");
+            System.exit(3);
+        }
         System.exit(0);
     }
 
@@ -412,6 +419,7 @@ public final class SentimentBenchmark {
             // Skipped messages never get a sentiment frame; the rest must have arrived.
             if (console.scored.getCount() > skipped) {
                 System.out.println("warning: " + (console.scored.getCount() - skipped) + " sentiment frames missing");
+                missing += console.scored.getCount() - skipped;
             }
             Histogram f = console.frameDelay;
             Histogram s = console.sentimentDelay;

@@ -14,6 +14,7 @@ import dev.switchboard.history.HistoryStore.Outcome;
 import dev.switchboard.history.MediaItem;
 import dev.switchboard.history.Message;
 import dev.switchboard.history.MessageIds;
+import dev.switchboard.twilio.TwilioConfig;
 import dev.switchboard.twilio.WebhookConfig;
 import dev.switchboard.twilio.WebhookRequest;
 import dev.switchboard.twilio.WebhookVerifier;
@@ -30,15 +31,17 @@ public class InboundService {
 
     private final WebhookVerifier verifier;
     private final WebhookConfig config;
+    private final TwilioConfig twilio;
     private final HistoryStore history;
     private final MessageIds ids;
     private final MeterRegistry metrics;
     private final Timer storeTimer;
 
-    InboundService(WebhookVerifier verifier, WebhookConfig config, HistoryStore history, MessageIds ids,
-            MeterRegistry metrics) {
+    InboundService(WebhookVerifier verifier, WebhookConfig config, TwilioConfig twilio, HistoryStore history,
+            MessageIds ids, MeterRegistry metrics) {
         this.verifier = verifier;
         this.config = config;
+        this.twilio = twilio;
         this.history = history;
         this.ids = ids;
         this.metrics = metrics;
@@ -50,7 +53,7 @@ public class InboundService {
      * @return whether the message was new or a repeated delivery
      *
      * @throws ApiException
-     *             403 for an unsigned or foreign webhook, 400 for a malformed one
+     *             403 for an unsigned or foreign webhook or one to another number, 400 for a malformed one
      */
     public Outcome receive(WebhookRequest request) {
         try {
@@ -65,7 +68,7 @@ public class InboundService {
 
     private Outcome verifyAndStore(WebhookRequest request) {
         Map<String, String> params = verifier.verify(request);
-        InboundSms sms = InboundSms.parse(params, config.maxBodyCharacters());
+        InboundSms sms = InboundSms.parse(params, config.maxBodyCharacters(), twilio::isBusinessNumber);
         Message message = toMessage(sms);
         return storeTimer.record(() -> history.recordInbound(message));
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import dev.switchboard.history.ConversationKey;
@@ -41,9 +42,9 @@ public record InboundSms(String messageSid, String from, String to, String body,
 
     /**
      * @throws ApiException
-     *             400 naming the first thing wrong
+     *             400 naming the first thing wrong, 403 when {@code To} is not one of the business numbers
      */
-    static InboundSms parse(Map<String, String> params, int maxBodyCharacters) {
+    static InboundSms parse(Map<String, String> params, int maxBodyCharacters, Predicate<String> businessNumber) {
         String sid = params.get("MessageSid");
         if (sid == null || sid.isBlank()) {
             throw ApiException.badRequest("MessageSid is missing");
@@ -53,6 +54,10 @@ public record InboundSms(String messageSid, String from, String to, String body,
         }
         String from = e164(params, "From");
         String to = e164(params, "To");
+        if (!businessNumber.test(to)) {
+            throw ApiException.forbidden("To " + to + " is not a business number of this switchboard"
+                    + " (switchboard.twilio.business-number, .business-numbers)");
+        }
         String body = params.getOrDefault("Body", "");
         int characters = body.codePointCount(0, body.length());
         if (characters > maxBodyCharacters) {

@@ -147,6 +147,8 @@ public class MediaIngest implements MessageChangeListener {
             MediaItem outcome;
             try {
                 outcome = fetchAndStore(message, media, config.maxTotalBytes() - total);
+            } catch (MediaFetchException.Refused e) {
+                outcome = media.rejected(e.getMessage());
             } catch (MediaFetchException e) {
                 outcome = media.failed(e.getMessage());
             } catch (SdkException | IOException e) {
@@ -164,11 +166,7 @@ public class MediaIngest implements MessageChangeListener {
     }
 
     private MediaItem fetchAndStore(Message message, MediaItem media, long totalLeft) throws IOException {
-        URI url = URI.create(media.sourceUrl());
-        if (!twilio.isAllowed(url)) {
-            return media.rejected("media host " + url.getHost() + " is not allowed (switchboard.media.allowed-hosts)");
-        }
-        try (MediaDownload download = twilio.open(url)) {
+        try (MediaDownload download = twilio.open(URI.create(media.sourceUrl()))) {
             String type = download.contentType() != null ? download.contentType()
                     : media.contentType() != null ? media.contentType() : FALLBACK_TYPE;
             String key = key(message, media.index());

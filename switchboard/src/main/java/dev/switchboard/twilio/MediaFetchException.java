@@ -18,4 +18,12 @@ public class MediaFetchException extends RuntimeException {
             super(message);
         }
     }
+
+    /** A URL the switchboard refuses to fetch ({@link MediaUrlPolicy}): the media item is rejected, not failed. */
+    public static class Refused extends Permanent {
+
+        public Refused(String message) {
+            super(message);
+        }
+    }
 }

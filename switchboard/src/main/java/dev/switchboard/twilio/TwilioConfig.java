@@ -1,6 +1,7 @@
 package dev.switchboard.twilio;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -18,6 +19,17 @@ public interface TwilioConfig {
 
     /** The business number customers text, in E.164. */
     String businessNumber();
+
+    /**
+     * Every number of the account that customers may text here, in E.164, comma-separated; {@link #businessNumber()} is
+     * always one of them. A webhook whose {@code To} is none of them is refused with 403 and nothing is stored.
+     */
+    Optional<List<String>> businessNumbers();
+
+    /** Whether customers may text this number here. */
+    default boolean isBusinessNumber(String number) {
+        return businessNumber().equals(number) || businessNumbers().map(all -> all.contains(number)).orElse(false);
+    }
 
     /**
      * The public base URL Twilio calls, e.g. {@code https://sms.example.com}. Webhook signatures cover the full URL, so

@@ -19,7 +19,8 @@ import io.smallrye.faulttolerance.api.ExponentialBackoff;
 /**
  * Downloads MMS media from Twilio with the account's credentials. Twilio answers a media URL with a redirect to a
  * signed storage URL; credentials go only to an allowed Twilio host and never along a redirect (storage refuses
- * requests that carry two kinds of authentication, and the token must not leak).
+ * requests that carry two kinds of authentication, and the token must not leak). Every URL, redirects included, passes
+ * {@link MediaUrlPolicy} first.
  */
 @ApplicationScoped
 public class TwilioMedia {
@@ -29,24 +30,21 @@ public class TwilioMedia {
     private final HttpClient http;
     private final TwilioConfig twilio;
     private final TwilioMediaConfig config;
+    private final MediaUrlPolicy policy;
 
-    TwilioMedia(TwilioConfig twilio, TwilioMediaConfig config) {
+    TwilioMedia(TwilioConfig twilio, TwilioMediaConfig config, MediaUrlPolicy policy) {
         this.twilio = twilio;
         this.config = config;
+        this.policy = policy;
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(config.fetchTimeout()).build();
-    }
-
-    /** Whether the account's credentials may be sent to this URL. */
-    public boolean isAllowed(URI url) {
-        String host = url.getHost();
-        return host != null && ("https".equals(url.getScheme()) || "http".equals(url.getScheme()))
-                && config.allowedHosts().stream().anyMatch(allowed -> allowed.equalsIgnoreCase(host));
     }
 
     /**
      * Opens a download, retrying transient failures with exponential backoff.
      *
+     * @throws MediaFetchException.Refused
+     *             when {@link MediaUrlPolicy} refuses the URL or a redirect
      * @throws MediaFetchException
      *             when the file cannot be had
      */
@@ -55,9 +53,10 @@ public class TwilioMedia {
     public MediaDownload open(URI url) {
         URI current = url;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            policy.check(current, hop == 0);
             HttpRequest.Builder request = HttpRequest.newBuilder(current).timeout(config.fetchTimeout()).GET();
             // Only the request to Twilio itself carries credentials; the signed URL it redirects to needs none.
-            if (hop == 0 && isAllowed(current)) {
+            if (hop == 0) {
                 request.header("Authorization", basicAuth());
             }
             HttpResponse<InputStream> response;

@@ -14,8 +14,8 @@ import io.smallrye.config.WithDefault;
 public interface TwilioMediaConfig {
 
     /**
-     * Hosts media may be fetched from. The account's credentials are sent only to these; redirects elsewhere are
-     * followed without them.
+     * Hosts media may be fetched from, as {@code host[:port]} (no port means 443). The account's credentials are sent
+     * only to these; redirects elsewhere are followed without them. {@link MediaUrlPolicy} applies the rest.
      */
     @WithDefault("api.twilio.com")
     List<String> allowedHosts();

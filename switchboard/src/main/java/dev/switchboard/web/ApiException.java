@@ -34,6 +34,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(413, reason);
     }
 
+    public static ApiException unsupportedType(String reason) {
+        return new ApiException(415, reason);
+    }
+
     public int status() {
         return status;
     }

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -16,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,11 +31,15 @@ import dev.switchboard.local.TwilioSignature;
 import dev.switchboard.testing.Auth;
 import dev.switchboard.testing.History;
 import dev.switchboard.testing.LocalServersResource;
+import dev.switchboard.testing.Tables;
 import dev.switchboard.testing.Webhooks;
 
 @QuarkusTest
 @WithTestResource(LocalServersResource.class)
 class InboundWebhookTest {
+
+    /** The test profile's second business number (switchboard.twilio.business-numbers). */
+    static final String SECOND_BUSINESS = "+15550000001";
 
     @Test
     void signedSmsDeliveredThreeTimesIsStoredOnce() {
@@ -201,6 +211,76 @@ class InboundWebhookTest {
         Auth.asAdmin().get("/conversations/+15551234567/messages?limit=101").then().statusCode(400);
         Auth.asAdmin().get("/conversations/+15551234567/messages?before=zzz").then().statusCode(400);
         Auth.asAdmin().get("/conversations?cursor=bm9wZQ").then().statusCode(400);
+    }
+
+    @Test
+    void webhookToANumberThatIsNotOursIsRefusedAndNothingStoredAnywhere() {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "to a number we do not answer for");
+        sms.put("To", "+15559990000");
+        Webhooks.post(sms).then().statusCode(403).contentType(containsString("application/json"))
+                .body("status", equalTo(403))
+                .body("reason", containsString("To +15559990000 is not a business number"));
+        assertEquals(List.of(), Tables.itemsMentioning(customer));
+
+        // Positive control: the second configured number is accepted, and the scan finds what it stored.
+        Map<String, String> second = Webhooks.sms(customer, "to our second number");
+        second.put("To", SECOND_BUSINESS);
+        Webhooks.post(second).then().statusCode(200);
+        assertTrue(Tables.itemsMentioning(customer).stream()
+                .anyMatch(item -> item.toString().contains("to our second number")));
+        assertTrue(Tables.itemsMentioning(customer).stream()
+                .noneMatch(item -> item.toString().contains("to a number we do not answer for")));
+    }
+
+    @Test
+    void invalidUtf8IsRefusedEvenWhenTheSignatureMatchesItsReplacement() {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "PLACEHOLDER");
+        // Signed as the parameters read with U+FFFD for the broken bytes, which is what was stored before.
+        Map<String, String> asReplaced = new java.util.LinkedHashMap<>(sms);
+        asReplaced.put("Body", "caf\uFFFD(");
+        String signature = TwilioSignature.sign(Webhooks.TOKEN, Webhooks.url(), asReplaced);
+        String body = TwilioSignature.formBody(sms).replace("PLACEHOLDER", "caf%C3%28");
+        given().contentType("application/x-www-form-urlencoded; charset=UTF-8").header("X-Twilio-Signature", signature)
+                .body(body).post("/twilio/messages").then().statusCode(400).body("status", equalTo(400))
+                .body("reason", containsString("not valid UTF-8"));
+        assertEquals(List.of(), Tables.itemsMentioning(customer));
+    }
+
+    @Test
+    void rawBytesThatAreNotUtf8AreRefused() throws Exception {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "PLACEHOLDER");
+        String form = TwilioSignature.formBody(sms).replace("PLACEHOLDER", "\u00ff\u00fe");
+        HttpResponse<String> response = send("application/x-www-form-urlencoded",
+                TwilioSignature.sign(Webhooks.TOKEN, Webhooks.url(), sms), form.getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(JsonPath.from(response.body()).getString("reason").contains("not valid UTF-8"), response.body());
+        assertEquals(List.of(), Tables.itemsMentioning(customer));
+    }
+
+    @ParameterizedTest(name = "Content-Type {0}")
+    @ValueSource(strings = { "application/json", "text/plain", "multipart/form-data; boundary=x", "" })
+    void webhookThatIsNotAFormIsRefusedWith415(String contentType) throws Exception {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "not a form");
+        HttpResponse<String> response = send(contentType, TwilioSignature.sign(Webhooks.TOKEN, Webhooks.url(), sms),
+                TwilioSignature.formBody(sms).getBytes(StandardCharsets.UTF_8));
+        assertEquals(415, response.statusCode(), response.body());
+        assertEquals(415, JsonPath.from(response.body()).getInt("status"));
+        assertTrue(JsonPath.from(response.body()).getString("reason").contains("content type"), response.body());
+        assertEquals(List.of(), Tables.itemsMentioning(customer));
+    }
+
+    /** Posts exactly these bytes with exactly this Content-Type (none when empty). */
+    private static HttpResponse<String> send(String contentType, String signature, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(Webhooks.url()))
+                .header("X-Twilio-Signature", signature).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (!contentType.isEmpty()) {
+            request.header("Content-Type", contentType);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertNothingStored(String customer) {

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,6 +30,7 @@ import io.restassured.path.json.JsonPath;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
+import dev.switchboard.local.ChildJvm;
 import dev.switchboard.testing.History;
 import dev.switchboard.testing.LocalServersResource;
 import dev.switchboard.testing.MediaServer;
@@ -135,6 +138,44 @@ class MmsMediaTest {
         JsonPath message = awaitMediaSettled(customer);
         assertEquals("rejected", message.getString("media[0].state"));
         assertTrue(message.getString("media[0].reason").contains("switchboard.media.allowed-hosts"));
+    }
+
+    @Test
+    void mediaOnAnotherPortOfAnAllowedHostIsNeverFetched() throws IOException {
+        try (MediaServer other = new MediaServer(ChildJvm.freePort())) {
+            other.add("cat.png", new MediaServer.File("image/png", PNG, false));
+            String customer = Webhooks.newCustomer();
+            Map<String, String> mms = mms(customer, "two hosts", "/media/cat.png");
+            mms.put("NumMedia", "2");
+            mms.put("MediaUrl1", other.url("/media/cat.png"));
+            Webhooks.post(mms).then().statusCode(200);
+
+            JsonPath message = awaitMediaSettled(customer);
+            // The allowed host:port is fetched (positive control); the same host on another port is not.
+            assertEquals(List.of("stored", "rejected"), message.getList("media.state"));
+            String port = other.url("").substring("http://127.0.0.1:".length());
+            assertTrue(message.getString("media[1].reason").contains("127.0.0.1:" + port + " is not allowed"),
+                    message.getString("media[1].reason"));
+            assertEquals(0, other.hits("/media/cat.png"), "the other port saw a request");
+        }
+    }
+
+    @Test
+    void redirectToAnInternalAddressIsRefused() throws IOException {
+        try (MediaServer internal = new MediaServer(ChildJvm.freePort())) {
+            internal.add("secret.txt", new MediaServer.File("text/plain", PNG, false));
+            String target = internal.url("/storage/secret.txt").replace("127.0.0.1", "localhost");
+            String customer = Webhooks.newCustomer();
+            Webhooks.post(mms(customer, "", "/redirect/x?to=" + URLEncoder.encode(target, StandardCharsets.UTF_8)))
+                    .then().statusCode(200);
+
+            JsonPath message = awaitMediaSettled(customer);
+            assertEquals("rejected", message.getString("media[0].state"));
+            assertTrue(message.getString("media[0].reason").contains("resolves to the internal address"),
+                    message.getString("media[0].reason"));
+            assertEquals(1, server.hits("/redirect/x"), "the allowed host was asked once, without retries");
+            assertEquals(0, internal.hits("/storage/secret.txt"), "the internal address saw a request");
+        }
     }
 
     private static Map<String, String> mms(String customer, String body, String... paths) {

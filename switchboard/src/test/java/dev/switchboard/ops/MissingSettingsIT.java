@@ -48,6 +48,16 @@ class MissingSettingsIT {
     }
 
     @Test
+    void withABusinessNumberThatIsNotE164() throws Exception {
+        Map<String, String> env = complete();
+        env.put("SWITCHBOARD_TWILIO_BUSINESS_NUMBERS", Webhooks.BUSINESS + ",555-1234");
+        String output = start("business-numbers-not-e164", env);
+        // Production logs JSON, which escapes the quotes around the number.
+        assertTrue(output.contains("555-1234") && output.contains("is not E.164")
+                && output.contains("set SWITCHBOARD_TWILIO_BUSINESS_NUMBERS"), output);
+    }
+
+    @Test
     void withoutAnAwsRegion() throws Exception {
         Map<String, String> env = complete();
         env.remove("AWS_REGION");

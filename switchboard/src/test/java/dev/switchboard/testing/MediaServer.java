@@ -29,12 +29,26 @@ public final class MediaServer implements AutoCloseable {
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final List<String> credentialsSeenByStorage = new CopyOnWriteArrayList<>();
 
+    /** On the port the test configuration allows media from ({@link LocalServersResource#mediaPort()}). */
     public MediaServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(LocalServersResource.mediaPort());
+    }
+
+    public MediaServer(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/media/", this::media);
         server.createContext("/storage/", this::storage);
+        // /redirect/{anything}?to=URL answers with a redirect to URL, as a hostile media host might.
+        server.createContext("/redirect/", exchange -> {
+            count(exchange);
+            String query = exchange.getRequestURI().getRawQuery();
+            exchange.getResponseHeaders().add("Location",
+                    java.net.URLDecoder.decode(query.substring("to=".length()), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
         server.createContext("/broken/", exchange -> {
-            hits.computeIfAbsent(exchange.getRequestURI().getPath(), k -> new AtomicInteger()).incrementAndGet();
+            count(exchange);
             respond(exchange, 500, "text/plain", "boom".getBytes(StandardCharsets.UTF_8), false);
         });
         server.start();
@@ -57,7 +71,12 @@ public final class MediaServer implements AutoCloseable {
         return credentialsSeenByStorage;
     }
 
+    private void count(HttpExchange exchange) {
+        hits.computeIfAbsent(exchange.getRequestURI().getPath(), k -> new AtomicInteger()).incrementAndGet();
+    }
+
     private void media(HttpExchange exchange) throws IOException {
+        count(exchange);
         String expected = "Basic " + Base64.getEncoder()
                 .encodeToString((Webhooks.ACCOUNT + ":" + Webhooks.TOKEN).getBytes(StandardCharsets.UTF_8));
         if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
@@ -71,6 +90,7 @@ public final class MediaServer implements AutoCloseable {
     }
 
     private void storage(HttpExchange exchange) throws IOException {
+        count(exchange);
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         if (auth != null) {
             credentialsSeenByStorage.add(auth);
