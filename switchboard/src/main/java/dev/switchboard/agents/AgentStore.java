@@ -45,10 +45,12 @@ public class AgentStore {
 
     private final DynamoDbClient dynamo;
     private final AgentsConfig config;
+    private final LoginThrottle throttle;
 
-    AgentStore(DynamoDbClient dynamo, AgentsConfig config) {
+    AgentStore(DynamoDbClient dynamo, AgentsConfig config, LoginThrottle throttle) {
         this.dynamo = dynamo;
         this.config = config;
+        this.throttle = throttle;
     }
 
     /** The agent of that name; empty if there is none. */
@@ -139,8 +141,16 @@ public class AgentStore {
                 .items().stream().map(Agent::from).sorted(Comparator.comparing(Agent::agent)).toList();
     }
 
-    /** Creates the table unless it exists. Only for local runs and tests: production tables come from infra. */
+    /**
+     * Creates this package's tables unless they exist: the agents table and the login attempts of
+     * {@link LoginThrottle}. Only for local runs and tests: production tables come from infra.
+     */
     public void createTableIfMissing() {
+        createAgentsTableIfMissing();
+        throttle.createTableIfMissing();
+    }
+
+    private void createAgentsTableIfMissing() {
         String table = config.table();
         try {
             dynamo.createTable(CreateTableRequest.builder().tableName(table)

@@ -112,6 +112,11 @@ public class Router {
                 views.recent(current.id(), config.historyOnAssign())));
     }
 
+    /** A conversation as a socket's resync sends it: its summary and at most {@code history} recent messages. */
+    public Frames.Assigned assignedFrame(Conversation current, int history) {
+        return new Frames.Assigned(ConversationView.of(current), views.recent(current.id(), history));
+    }
+
     /** Available agents with room whose connection is vouched for. */
     List<Presence> candidates() {
         long freshAfter = System.currentTimeMillis() - config.heartbeatTimeout().toMillis();
