@@ -54,7 +54,9 @@ public final class AgentPlaneBenchmark {
 
     private void run(int agentCount, int availableCount, int flood, int floodConcurrency) throws Exception {
         Path root = Path.of(System.getProperty("switchboard.root", ".")).toAbsolutePath().normalize();
-        Path jar = root.resolve("switchboard/target/quarkus-app/quarkus-run.jar");
+        // -Dswitchboard.app=<quarkus-run.jar> runs a copy, so that a rebuild cannot change the app under test.
+        Path jar = Optional.ofNullable(System.getProperty("switchboard.app")).map(Path::of)
+                .orElse(root.resolve("switchboard/target/quarkus-app/quarkus-run.jar"));
         Path logs = root.resolve("bench/target/agents-logs");
         Files.createDirectories(logs);
         CpuUsage cpu = new CpuUsage();
