@@ -8,15 +8,20 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import dev.switchboard.history.HistoryConfig;
 import dev.switchboard.testing.AgentClient;
 import dev.switchboard.testing.Agents;
 import dev.switchboard.testing.Auth;
 import dev.switchboard.testing.LocalServersResource;
+import dev.switchboard.testing.Queue;
 
 /** The sparse index routing reads holds exactly the agents who can take a conversation now. */
 @QuarkusTest
@@ -27,6 +32,18 @@ class RoutableIndexTest {
 
     @Inject
     RoutableIndex index;
+
+    @Inject
+    DynamoDbClient dynamo;
+
+    @Inject
+    HistoryConfig config;
+
+    /** Conversations other test classes left waiting would fill the agents' room as soon as they are available. */
+    @BeforeEach
+    void emptyQueue() {
+        Queue.closeAllOpen(dynamo, config);
+    }
 
     @Test
     void onlyAvailableConnectedEnabledAgentsWithRoomAreIndexed() {

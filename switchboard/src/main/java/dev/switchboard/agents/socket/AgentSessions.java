@@ -149,13 +149,18 @@ public class AgentSessions {
         return limiters.computeIfAbsent(agent, a -> new RateLimiter(config.commandsPerSecond(), config.commandBurst()));
     }
 
+    /** Drops the command buckets of agents with no socket here left, so the map stays as small as the sockets. */
+    void forgetIdleLimiters() {
+        limiters.keySet().removeIf(agent -> sockets.of(agent).isEmpty());
+    }
+
     void closed(String agent, WebSocketConnection connection) {
         Long timer = connection.userData().get(EXPIRY_TIMER);
         if (timer != null) {
             vertx.cancelTimer(timer);
         }
         if (sockets.remove(agent, connection)) {
-            limiters.remove(agent);
+            // The bucket stays until the periodic re-check: reconnecting must not buy a fresh burst.
             routing.disconnected(agent, instance.get());
         }
     }

@@ -29,11 +29,13 @@ class Revocations {
     private final Delivery delivery;
     private final LocalSockets sockets;
     private final Tokens tokens;
+    private final AgentSessions sessions;
 
-    Revocations(Delivery delivery, LocalSockets sockets, Tokens tokens) {
+    Revocations(Delivery delivery, LocalSockets sockets, Tokens tokens, AgentSessions sessions) {
         this.delivery = delivery;
         this.sockets = sockets;
         this.tokens = tokens;
+        this.sessions = sessions;
     }
 
     void onDisabled(@Observes AgentDisabled disabled) {
@@ -42,6 +44,7 @@ class Revocations {
 
     @Scheduled(every = "${switchboard.socket.revocation-check-interval:30s}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void recheckConnected() {
+        sessions.forgetIdleLimiters();
         for (String agent : sockets.agents()) {
             List<WebSocketConnection> open = sockets.of(agent);
             AgentPrincipal principal = open.isEmpty() ? null : open.get(0).userData().get(AgentSessions.PRINCIPAL);
