@@ -41,6 +41,8 @@ public class LocalSockets {
 
     private static final Logger LOG = Logger.getLogger(LocalSockets.class);
     private static final TypedKey<AtomicLong> PENDING = new TypedKey<>("pendingBytes");
+    /** Set once this side has started closing the connection: it no longer counts as one of the agent's sockets. */
+    private static final TypedKey<Boolean> CLOSING = new TypedKey<>("closing");
 
     private final Map<String, Set<WebSocketConnection>> byAgent = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -73,11 +75,15 @@ public class LocalSockets {
         return last[0] || !byAgent.containsKey(agent);
     }
 
-    /** The agent's open connections here, oldest first. */
+    /** The agent's open connections here that are not being closed, oldest first. */
     public List<WebSocketConnection> of(String agent) {
         Set<WebSocketConnection> set = byAgent.get(agent);
-        return set == null ? List.of() : set.stream().filter(WebSocketConnection::isOpen)
+        return set == null ? List.of() : set.stream().filter(LocalSockets::live)
                 .sorted(Comparator.comparing(WebSocketConnection::creationTime)).toList();
+    }
+
+    private static boolean live(WebSocketConnection connection) {
+        return connection.isOpen() && connection.userData().get(CLOSING) == null;
     }
 
     public List<String> agents() {
@@ -97,7 +103,7 @@ public class LocalSockets {
         }
         int sent = 0;
         for (WebSocketConnection connection : set) {
-            if (connection.isOpen()) {
+            if (live(connection)) {
                 send(connection, text);
                 sent++;
             }
@@ -133,6 +139,10 @@ public class LocalSockets {
 
     /** Sends a last frame (if any), then closes the connection. */
     public void closeWith(WebSocketConnection connection, String lastFrame, int code, String reason) {
+        // Once only: a flood of handshakes must not close (and frame) the same sockets again and again.
+        if (connection.userData().put(CLOSING, Boolean.TRUE) != null) {
+            return;
+        }
         if (lastFrame == null) {
             close(connection, code, reason);
             return;
@@ -143,6 +153,7 @@ public class LocalSockets {
     }
 
     private static void close(WebSocketConnection connection, int code, String reason) {
+        connection.userData().put(CLOSING, Boolean.TRUE);
         connection.close(new CloseReason(code, reason)).subscribe().with(x -> {
         }, failure -> LOG.debugf("close of %s failed: %s", connection.id(), failure.getMessage()));
     }

@@ -111,7 +111,7 @@ public class AgentSessions {
         List<WebSocketConnection> open = sockets.of(agent);
         for (int i = 0; i < open.size() - config.maxSocketsPerAgent(); i++) {
             WebSocketConnection oldest = open.get(i);
-            LOG.infof("%s opened more than %d sockets; closing their oldest", agent, config.maxSocketsPerAgent());
+            LOG.debugf("%s opened more than %d sockets; closing their oldest", agent, config.maxSocketsPerAgent());
             sockets.closeWith(oldest,
                     text(new Frames.Error("too_many_sockets",
                             "signed in on more than " + config.maxSocketsPerAgent() + " tabs; this one was closed")),
