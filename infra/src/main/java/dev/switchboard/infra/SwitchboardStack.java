@@ -84,6 +84,8 @@ public final class SwitchboardStack extends Stack {
     public static final String AGENTS_TABLE = "switchboard-agents";
     public static final String CANNED_REPLIES_TABLE = "switchboard-canned-replies";
     public static final String CONTACTS_TABLE = "switchboard-contacts";
+    /** Failed-login counters shared by every instance; items expire by TTL on {@code expiresAt}. */
+    public static final String LOGIN_ATTEMPTS_TABLE = "switchboard-login-attempts";
     /** KCL application name; KCL names its lease, coordinator and worker-metrics tables after it. */
     public static final String KCL_APPLICATION = "switchboard-events";
 
@@ -151,9 +153,19 @@ public final class SwitchboardStack extends Stack {
         // Twilio SIDs of sent replies, for status callbacks; written by the sender, never on a webhook's path.
         Table sids = table("MessageSidsTable", MESSAGE_SIDS_TABLE, "sid", null, null);
         Table agents = table("AgentsTable", AGENTS_TABLE, "agent", null, null);
+        // Sparse: only agents who can take a conversation now carry "routable"; routing reads this, not every agent.
+        agents.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName("by-routable")
+                .partitionKey(Attribute.builder().name("routable").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("rank").type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.ALL).build());
         Table canned = table("CannedRepliesTable", CANNED_REPLIES_TABLE, "pk", null, null);
         Table contacts = table("ContactsTable", CONTACTS_TABLE, "customer", null, null);
-        List<Table> tables = List.of(messages, conversations, sids, agents, canned, contacts);
+        // Counters that forget on their own: no backups, nothing to retain.
+        Table loginAttempts = Table.Builder.create(this, "LoginAttemptsTable").tableName(LOGIN_ATTEMPTS_TABLE)
+                .partitionKey(Attribute.builder().name("key").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST).timeToLiveAttribute("expiresAt")
+                .removalPolicy(RemovalPolicy.DESTROY).build();
+        List<Table> tables = List.of(messages, conversations, sids, agents, canned, contacts, loginAttempts);
 
         Bucket media = Bucket.Builder.create(this, "MediaBucket").blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .encryption(BucketEncryption.S3_MANAGED).enforceSsl(true).versioned(false)
@@ -204,6 +216,9 @@ public final class SwitchboardStack extends Stack {
         switchboardEnv.put("QUARKUS_DYNAMODB_AWS_REGION", Aws.REGION);
         switchboardEnv.put("QUARKUS_S3_AWS_REGION", Aws.REGION);
         switchboardEnv.put("SWITCHBOARD_DELIVERY_REDIS_URL", redisUrl);
+        switchboardEnv.put("SWITCHBOARD_AUTH_THROTTLE_TABLE", loginAttempts.getTableName());
+        // The ALB lives in this VPC: forwarded headers count from its addresses only.
+        switchboardEnv.put("SWITCHBOARD_TRUSTED_PROXIES", vpc.getVpcCidrBlock());
         Map<String, Secret> switchboardSecrets = new TreeMap<>();
         switchboardSecrets.put("SWITCHBOARD_TWILIO_AUTH_TOKEN", Secret.fromSecretsManager(twilioAuthToken));
         switchboardSecrets.put("SWITCHBOARD_JWT_PRIVATE_KEY", Secret.fromSecretsManager(jwtKeys, "privateKey"));

@@ -41,7 +41,7 @@ class SwitchboardStackTest {
 
     @Test
     void createsOneOfEachMovingPart() {
-        Map<String, Integer> expected = Map.ofEntries(Map.entry("AWS::DynamoDB::Table", 6),
+        Map<String, Integer> expected = Map.ofEntries(Map.entry("AWS::DynamoDB::Table", 7),
                 Map.entry("AWS::S3::Bucket", 1), Map.entry("AWS::ECS::Cluster", 1), Map.entry("AWS::ECS::Service", 2),
                 Map.entry("AWS::ECS::TaskDefinition", 2), Map.entry("AWS::ElasticLoadBalancingV2::LoadBalancer", 1),
                 Map.entry("AWS::ElasticLoadBalancingV2::Listener", 1),
@@ -114,6 +114,27 @@ class SwitchboardStackTest {
                                         List.of(Map.of("AttributeName", "agent", "KeyType", "HASH"),
                                                 Map.of("AttributeName", "stateSince", "KeyType", "RANGE")),
                                         "Projection", Map.of("ProjectionType", "ALL")))));
+    }
+
+    @Test
+    void agentsTableHasTheSparseRoutingIndex() {
+        synth.template.hasResourceProperties("AWS::DynamoDB::Table",
+                Map.of("TableName", SwitchboardStack.AGENTS_TABLE, "GlobalSecondaryIndexes",
+                        List.of(Map.of("IndexName", "by-routable", "KeySchema",
+                                List.of(Map.of("AttributeName", "routable", "KeyType", "HASH"),
+                                        Map.of("AttributeName", "rank", "KeyType", "RANGE")),
+                                "Projection", Map.of("ProjectionType", "ALL")))));
+    }
+
+    @Test
+    void loginAttemptsExpireByTtlAndTheSwitchboardKnowsTheTableAndItsProxies() {
+        synth.template.hasResourceProperties("AWS::DynamoDB::Table",
+                Map.of("TableName", SwitchboardStack.LOGIN_ATTEMPTS_TABLE, "KeySchema",
+                        List.of(Map.of("AttributeName", "key", "KeyType", "HASH")), "TimeToLiveSpecification",
+                        Map.of("AttributeName", "expiresAt", "Enabled", true)));
+        String template = synth.template.toJSON().toString();
+        assertTrue(template.contains("SWITCHBOARD_AUTH_THROTTLE_TABLE"), "throttle table not passed on");
+        assertTrue(template.contains("SWITCHBOARD_TRUSTED_PROXIES"), "trusted proxies not passed on");
     }
 
     @Test
@@ -393,6 +414,7 @@ class SwitchboardStackTest {
         assertFalse(statements.isEmpty());
         Set<String> tableIds = new TreeSet<>();
         TABLES.forEach(name -> tableIds.add(synth.tableId(name)));
+        tableIds.add(synth.tableId(SwitchboardStack.LOGIN_ATTEMPTS_TABLE));
         Set<String> dynamoActions = new TreeSet<>();
 
         for (Map<String, Object> statement : statements) {

@@ -1,6 +1,7 @@
 package dev.switchboard.agents;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.jboss.logging.Logger;
 
@@ -42,27 +44,49 @@ public class AgentService {
     private final Passwords passwords;
     private final Tokens tokens;
     private final MeterRegistry metrics;
+    private final Event<AgentDisabled> disabledEvents;
+    private final LoginThrottle throttle;
 
-    AgentService(AgentStore store, Passwords passwords, Tokens tokens, MeterRegistry metrics) {
+    AgentService(AgentStore store, Passwords passwords, Tokens tokens, MeterRegistry metrics,
+            Event<AgentDisabled> disabledEvents, LoginThrottle throttle) {
+        this.throttle = throttle;
         this.store = store;
         this.passwords = passwords;
         this.tokens = tokens;
         this.metrics = metrics;
+        this.disabledEvents = disabledEvents;
     }
 
-    public LoginResult login(String name, String password) {
+    /**
+     * @param address
+     *            the client's address as the HTTP layer resolved it (behind a trusted proxy, its
+     *            {@code X-Forwarded-For}), which throttling counts failures by
+     */
+    public LoginResult login(String name, String password, String address) {
         if (name == null || password == null) {
             throw ApiException.badRequest("agent and password are required");
         }
+        boolean wellFormed = NAME.matcher(name).matches();
+        List<LoginThrottle.Counter> counters = throttle.counters(wellFormed ? name : null,
+                address == null ? "unknown" : address);
+        Duration wait = throttle.holdBack(counters);
+        if (!wait.isZero()) {
+            count("throttled");
+            long seconds = (wait.toMillis() + 999) / 1000;
+            throw ApiException.tooManyRequests("too many failed logins; try again in " + seconds + " s", seconds);
+        }
         // Malformed names never reach DynamoDB (whose keys have limits of their own) but cost the same time.
-        AgentStore.Stored stored = NAME.matcher(name).matches() ? store.findWithPasswordHash(name).orElse(null) : null;
+        AgentStore.Stored stored = wellFormed ? store.findWithPasswordHash(name).orElse(null) : null;
         if (stored == null) {
             passwords.checkAgainstDecoy(password);
+            throttle.failed(counters);
             throw refused("unknown", BAD_CREDENTIALS);
         }
         if (!passwords.matches(password, stored.passwordHash())) {
+            throttle.failed(counters);
             throw refused("wrong-password", BAD_CREDENTIALS);
         }
+        throttle.succeeded(counters);
         // Only someone who knows the password learns that the agent is disabled.
         if (stored.agent().disabled()) {
             throw refused("disabled", null);
@@ -122,6 +146,10 @@ public class AgentService {
             throw ApiException.notFound("no agent " + name);
         }
         LOG.infof("agent %s %s by %s", name, disabled ? "disabled" : "enabled", actor);
+        if (disabled) {
+            // After the write: a command racing this reads the agent again and finds it disabled.
+            disabledEvents.fire(new AgentDisabled(name));
+        }
     }
 
     private static Agent validate(NewAgent request) {

@@ -21,8 +21,11 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -39,16 +42,26 @@ public class AgentStore {
 
     private static final Logger LOG = Logger.getLogger(AgentStore.class);
 
+    /**
+     * Sparse index of the agents who can take a conversation now, maintained by routing (RoutableIndex): partition key
+     * {@value #ROUTABLE} (present only on those agents), sort key {@value #RANK}.
+     */
+    public static final String ROUTABLE_INDEX = "by-routable";
+    public static final String ROUTABLE = "routable";
+    public static final String RANK = "rank";
+
     /** An agent together with the hash its password is checked against. */
     record Stored(Agent agent, String passwordHash) {
     }
 
     private final DynamoDbClient dynamo;
     private final AgentsConfig config;
+    private final LoginThrottle throttle;
 
-    AgentStore(DynamoDbClient dynamo, AgentsConfig config) {
+    AgentStore(DynamoDbClient dynamo, AgentsConfig config, LoginThrottle throttle) {
         this.dynamo = dynamo;
         this.config = config;
+        this.throttle = throttle;
     }
 
     /** The agent of that name; empty if there is none. */
@@ -139,20 +152,48 @@ public class AgentStore {
                 .items().stream().map(Agent::from).sorted(Comparator.comparing(Agent::agent)).toList();
     }
 
-    /** Creates the table unless it exists. Only for local runs and tests: production tables come from infra. */
+    /**
+     * Creates this package's tables unless they exist: the agents table and the login attempts of
+     * {@link LoginThrottle}. Only for local runs and tests: production tables come from infra.
+     */
     public void createTableIfMissing() {
+        createAgentsTableIfMissing();
+        throttle.createTableIfMissing();
+    }
+
+    private void createAgentsTableIfMissing() {
         String table = config.table();
+        List<AttributeDefinition> attributes = List.of(attribute(Agent.AGENT), attribute(ROUTABLE), attribute(RANK));
         try {
-            dynamo.createTable(CreateTableRequest.builder().tableName(table)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName(Agent.AGENT)
-                            .attributeType(ScalarAttributeType.S).build())
+            dynamo.createTable(CreateTableRequest.builder().tableName(table).attributeDefinitions(attributes)
                     .keySchema(KeySchemaElement.builder().attributeName(Agent.AGENT).keyType(KeyType.HASH).build())
-                    .billingMode(BillingMode.PAY_PER_REQUEST).build());
+                    .globalSecondaryIndexes(routableIndex()).billingMode(BillingMode.PAY_PER_REQUEST).build());
             LOG.infof("created table %s", table);
         } catch (ResourceInUseException exists) {
             LOG.debugf("table %s exists", table);
         }
         dynamo.waiter().waitUntilTableExists(builder -> builder.tableName(table));
+        // A table from before the index: add it (local data only; production tables come from infra).
+        var description = dynamo.describeTable(builder -> builder.tableName(table)).table();
+        if (!description.hasGlobalSecondaryIndexes() || description.globalSecondaryIndexes().stream()
+                .noneMatch(index -> ROUTABLE_INDEX.equals(index.indexName()))) {
+            GlobalSecondaryIndex index = routableIndex();
+            dynamo.updateTable(builder -> builder.tableName(table).attributeDefinitions(attributes)
+                    .globalSecondaryIndexUpdates(update -> update.create(create -> create.indexName(index.indexName())
+                            .keySchema(index.keySchema()).projection(index.projection()))));
+            LOG.infof("added index %s to table %s", ROUTABLE_INDEX, table);
+        }
+    }
+
+    private static GlobalSecondaryIndex routableIndex() {
+        return GlobalSecondaryIndex.builder().indexName(ROUTABLE_INDEX)
+                .keySchema(KeySchemaElement.builder().attributeName(ROUTABLE).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(RANK).keyType(KeyType.RANGE).build())
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build();
+    }
+
+    private static AttributeDefinition attribute(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
     }
 
     private static AttributeValue millis(Instant at) {

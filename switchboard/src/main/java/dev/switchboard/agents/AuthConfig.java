@@ -35,6 +35,48 @@ public interface AuthConfig {
     @WithDefault("false")
     boolean seedDemoAgent();
 
+    /** Login throttling: failures counted per agent and address, per address, and per agent; shared in DynamoDB. */
+    Throttle throttle();
+
+    interface Throttle {
+
+        /**
+         * Table of failure counters, keyed by {@code key} ({@code agent-address:<agent>|<address>},
+         * {@code address:<address>}, {@code agent:<agent>}); items expire through DynamoDB's TTL on {@code expiresAt}.
+         */
+        @WithDefault("switchboard-login-attempts")
+        String table();
+
+        /**
+         * Failures of one agent name from one client address before logins of that name from there are held back.
+         * Another address, and other agents, are not affected.
+         */
+        @WithDefault("5")
+        int perAgentAndAddress();
+
+        /** Failures from one client address, whatever the names, before every login from there is held back. */
+        @WithDefault("20")
+        int perAddress();
+
+        /**
+         * Failures of one agent name from all addresses together before every login of that name is held back: slows a
+         * guess spread over many addresses, and is high so that someone else's typing cannot easily lock an agent out.
+         */
+        @WithDefault("50")
+        int perAgent();
+
+        /** The first hold; each failure past a limit doubles it, up to {@link #maxDelay()}. */
+        @WithDefault("1s")
+        Duration baseDelay();
+
+        @WithDefault("15m")
+        Duration maxDelay();
+
+        /** A counter with no failure for this long starts again from zero. */
+        @WithDefault("15m")
+        Duration window();
+    }
+
     interface BootstrapAdmin {
 
         /** Login name of the admin; none is created without it. */

@@ -8,7 +8,10 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+
+import io.vertx.core.http.HttpServerRequest;
 
 /** Exchanges an agent's name and password for a token. */
 @Path("/auth")
@@ -33,9 +36,11 @@ public class AuthResource {
 
     @POST
     @Path("login")
-    public LoginResponse login(LoginRequest request) {
-        AgentService.LoginResult result = request == null ? agents.login(null, null)
-                : agents.login(request.agent(), request.password());
+    public LoginResponse login(LoginRequest request, @Context HttpServerRequest http) {
+        // As Quarkus resolved it: X-Forwarded-For counts only from quarkus.http.proxy.trusted-proxies.
+        String address = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+        AgentService.LoginResult result = request == null ? agents.login(null, null, address)
+                : agents.login(request.agent(), request.password(), address);
         Agent agent = result.agent();
         return new LoginResponse(result.token().token(), result.token().expiresAt(), agent.agent(), agent.displayName(),
                 agent.roles());

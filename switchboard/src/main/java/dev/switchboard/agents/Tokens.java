@@ -66,6 +66,15 @@ public class Tokens {
      * @return the agent, with the roles the token grants that it still holds; empty when the token is not acceptable
      */
     public Optional<AgentPrincipal> verify(String rawToken) {
+        return verifySession(rawToken).map(Session::principal);
+    }
+
+    /** A verified token's agent and when the token stops being valid: a socket opened with it closes then. */
+    public record Session(AgentPrincipal principal, Instant expiresAt) {
+    }
+
+    /** As {@link #verify}, with the token's expiry. */
+    public Optional<Session> verifySession(String rawToken) {
         if (rawToken == null || rawToken.isBlank()) {
             return Optional.empty();
         }
@@ -76,7 +85,16 @@ public class Tokens {
             LOG.debugf("token refused: %s", e.getMessage());
             return Optional.empty();
         }
-        return active(jwt.getName(), jwt.getGroups());
+        Instant expiresAt = Instant.ofEpochSecond(jwt.getExpirationTime());
+        return active(jwt.getName(), jwt.getGroups()).map(principal -> new Session(principal, expiresAt));
+    }
+
+    /**
+     * Whether the agent may still act with the roles it was verified with: exists, is enabled, and holds them. One
+     * consistent read; commands on an open socket call it so that none slips past a disable.
+     */
+    public Optional<AgentPrincipal> recheck(AgentPrincipal principal) {
+        return active(principal.agent(), principal.roles());
     }
 
     /**

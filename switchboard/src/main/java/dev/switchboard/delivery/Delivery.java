@@ -29,6 +29,8 @@ public class Delivery {
 
     private static final Logger LOG = Logger.getLogger(Delivery.class);
     static final String CHANNEL_PREFIX = "switchboard:agent:";
+    /** Carries the names of agents whose sockets must close everywhere (disabled): one channel, every instance. */
+    static final String REVOKE_CHANNEL = "switchboard:revoke";
 
     private final LocalSockets sockets;
     private final ObjectMapper json;
@@ -50,6 +52,37 @@ public class Delivery {
                         (channel, text) -> sockets.send(channel.substring(CHANNEL_PREFIX.length()), text))
                 .subscribe().with(subscribed -> LOG.infof("listening for agent frames on %s*", CHANNEL_PREFIX),
                         failure -> LOG.errorf("could not subscribe to %s*: %s", CHANNEL_PREFIX, failure.getMessage())));
+        pubsub.ifPresent(commands -> commands.subscribe(REVOKE_CHANNEL, this::closeLocally).subscribe().with(
+                subscribed -> LOG.infof("listening for revocations on %s", REVOKE_CHANNEL),
+                failure -> LOG.errorf("could not subscribe to %s: %s", REVOKE_CHANNEL, failure.getMessage())));
+    }
+
+    /**
+     * Closes every socket of the agent on every instance, each after a last {@code error unauthorized} frame, with
+     * {@value LocalSockets#UNAUTHORIZED_CODE} {@value LocalSockets#UNAUTHORIZED}. Local sockets close at once; the
+     * others when the message reaches their instance (milliseconds). A lost message is caught by the revocation sweep.
+     */
+    public void revoke(String agent) {
+        closeLocally(agent);
+        pubsub.ifPresent(commands -> commands.publish(REVOKE_CHANNEL, agent).subscribe().with(published -> {
+        }, failure -> LOG.warnf("Redis publish of the revocation of %s failed: %s", agent, failure.getMessage())));
+    }
+
+    private void closeLocally(String agent) {
+        int closed = sockets.closeAll(agent, unauthorizedFrame(), LocalSockets.UNAUTHORIZED_CODE,
+                LocalSockets.UNAUTHORIZED);
+        if (closed > 0) {
+            LOG.infof("closed %d socket(s) of %s: access revoked", closed, agent);
+        }
+    }
+
+    /** The frame an agent's socket gets before it is closed for want of a valid sign-in. */
+    public String unauthorizedFrame() {
+        try {
+            return json.writeValueAsString(new Frames.Error(LocalSockets.UNAUTHORIZED, "sign in again"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void toAgent(String agent, Object frame) {

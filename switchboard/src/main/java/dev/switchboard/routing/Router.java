@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,6 +29,7 @@ public class Router {
 
     private static final Logger LOG = Logger.getLogger(Router.class);
     private static final int PAGE = 25;
+    private static final int CANDIDATES = 100;
     private static final Comparator<Presence> BEST_FIRST = Comparator.comparingInt(Presence::free).reversed()
             .thenComparing(p -> p.lastAssignedAt() == null ? 0L : p.lastAssignedAt().toEpochMilli());
 
@@ -37,9 +39,13 @@ public class Router {
     private final Delivery delivery;
     private final RoutingConfig config;
     private final MeterRegistry metrics;
+    private final RoutableIndex index;
+    /** Drain calls since the running drain last looked; 0 when none runs. */
+    private final AtomicInteger requests = new AtomicInteger();
 
     Router(RoutingStore store, HistoryStore history, HistoryService views, Delivery delivery, RoutingConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, RoutableIndex index) {
+        this.index = index;
         this.store = store;
         this.history = history;
         this.views = views;
@@ -48,8 +54,29 @@ public class Router {
         this.metrics = metrics;
     }
 
-    /** Assigns waiting conversations while agents have room. */
-    public synchronized void drain() {
+    /**
+     * Assigns waiting conversations while agents have room. Never blocks its caller on another drain: while one runs on
+     * this instance, a further call only asks it to go round once more (it may have read the queue or the agents before
+     * the caller's change). Drains on different instances, or one racing a transfer, are kept apart by the conditional
+     * writes alone.
+     */
+    public void drain() {
+        if (requests.getAndIncrement() > 0) {
+            return;
+        }
+        int seen;
+        do {
+            seen = requests.get();
+            try {
+                drainOnce();
+            } catch (RuntimeException e) {
+                requests.set(0);
+                throw e;
+            }
+        } while (!requests.compareAndSet(seen, 0));
+    }
+
+    private void drainOnce() {
         for (int round = 0; round < 20; round++) {
             List<Presence> agents = candidates();
             if (agents.isEmpty()) {
@@ -112,12 +139,21 @@ public class Router {
                 views.recent(current.id(), config.historyOnAssign())));
     }
 
-    /** Available agents with room whose connection is vouched for. */
+    /** A conversation as a socket's resync sends it: its summary and at most {@code history} recent messages. */
+    public Frames.Assigned assignedFrame(Conversation current, int history) {
+        return new Frames.Assigned(ConversationView.of(current), views.recent(current.id(), history));
+    }
+
+    /**
+     * Available agents with room whose connection is vouched for: a page of the sparse routing index (best first),
+     * never a scan of every agent. The page is larger than the queue's, so that a few agents whose instance died (still
+     * indexed until the presence sweep marks them offline) cannot crowd out the rest.
+     */
     List<Presence> candidates() {
         long freshAfter = System.currentTimeMillis() - config.heartbeatTimeout().toMillis();
-        List<Presence> agents = new ArrayList<>(store
-                .presences().stream().filter(p -> p.status() == Presence.Status.AVAILABLE && p.disconnectedAt() == null
-                        && p.free() > 0 && p.heartbeatAt() != null && p.heartbeatAt().toEpochMilli() > freshAfter)
+        List<Presence> agents = new ArrayList<>(index.routable(CANDIDATES).stream()
+                .filter(p -> p.status() == Presence.Status.AVAILABLE && p.disconnectedAt() == null && p.free() > 0
+                        && p.heartbeatAt() != null && p.heartbeatAt().toEpochMilli() > freshAfter)
                 .toList());
         agents.sort(BEST_FIRST);
         return agents;

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
+import dev.switchboard.agents.Agent;
 import dev.switchboard.history.Conversation;
 import dev.switchboard.history.Conversation.State;
 import dev.switchboard.history.HistoryConfig;
@@ -49,12 +50,14 @@ public class RoutingStore {
 
     private final DynamoDbClient dynamo;
     private final HistoryConfig history;
+    private final RoutableIndex index;
     private final String agentsTable;
 
-    RoutingStore(DynamoDbClient dynamo, HistoryConfig history,
+    RoutingStore(DynamoDbClient dynamo, HistoryConfig history, RoutableIndex index,
             @ConfigProperty(name = "switchboard.agents.table", defaultValue = "switchboard-agents") String agentsTable) {
         this.dynamo = dynamo;
         this.history = history;
+        this.index = index;
         this.agentsTable = agentsTable;
     }
 
@@ -65,7 +68,7 @@ public class RoutingStore {
     @Retry(maxRetries = 2, delay = 50, retryOn = SdkClientException.class)
     public Optional<Presence> connected(String agent, String instance, int defaultCapacity) {
         try {
-            return Optional.of(Presence.from(dynamo.updateItem(UpdateItemRequest.builder().tableName(agentsTable)
+            return Optional.of(synced(dynamo.updateItem(UpdateItemRequest.builder().tableName(agentsTable)
                     .key(agentKey(agent))
                     .updateExpression("SET #instance = :instance, #hb = :now,"
                             + " #presence = if_not_exists(#presence, :offline),"
@@ -86,7 +89,7 @@ public class RoutingStore {
     /** Starts the agent's grace period, unless another instance has their connection by now. */
     @Timeout(5_000)
     public void disconnected(String agent, String instance) {
-        conditional(UpdateItemRequest.builder().tableName(agentsTable).key(agentKey(agent))
+        conditionalSynced(UpdateItemRequest.builder().tableName(agentsTable).key(agentKey(agent))
                 .updateExpression("SET #disconnected = :now").conditionExpression("#instance = :instance")
                 .expressionAttributeNames(
                         Map.of("#disconnected", Presence.DISCONNECTED_AT, "#instance", Presence.INSTANCE))
@@ -96,7 +99,7 @@ public class RoutingStore {
     /** This instance vouches that the agent is still connected to it. */
     @Timeout(5_000)
     public void heartbeat(String agent, String instance) {
-        conditional(UpdateItemRequest.builder().tableName(agentsTable).key(agentKey(agent))
+        conditionalSynced(UpdateItemRequest.builder().tableName(agentsTable).key(agentKey(agent))
                 .updateExpression("SET #hb = :now")
                 .conditionExpression("#instance = :instance AND attribute_not_exists(#disconnected)")
                 .expressionAttributeNames(Map.of("#hb", Presence.HEARTBEAT_AT, "#instance", Presence.INSTANCE,
@@ -116,7 +119,7 @@ public class RoutingStore {
             values.put(":capacity", n(capacity));
             set += ", #capacity = :capacity";
         }
-        return Presence.from(dynamo.updateItem(UpdateItemRequest.builder().tableName(agentsTable).key(agentKey(agent))
+        return synced(dynamo.updateItem(UpdateItemRequest.builder().tableName(agentsTable).key(agentKey(agent))
                 .updateExpression(set).expressionAttributeNames(names).expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW).build()).attributes());
     }
@@ -135,12 +138,15 @@ public class RoutingStore {
             values.put(":hb", n(seen.heartbeatAt().toEpochMilli()));
             condition += " AND #hb = :hb";
         }
-        return conditional(UpdateItemRequest.builder().tableName(agentsTable).key(agentKey(seen.agent()))
+        return conditionalSynced(UpdateItemRequest.builder().tableName(agentsTable).key(agentKey(seen.agent()))
                 .updateExpression("SET #presence = :offline").conditionExpression(condition)
                 .expressionAttributeNames(names).expressionAttributeValues(values).build());
     }
 
-    /** Every agent's presence. The agents table stays small (one item per agent), so a scan is the simple read. */
+    /**
+     * Every agent's presence: a scan, for the presence sweep only. Choosing an agent reads the sparse routing index
+     * ({@link RoutableIndex#routable}) instead.
+     */
     @Timeout(10_000)
     public List<Presence> presences() {
         List<Presence> all = new ArrayList<>();
@@ -182,6 +188,7 @@ public class RoutingStore {
         try {
             transact(TransactWriteItem.builder().update(take).build(),
                     TransactWriteItem.builder().update(fill).build());
+            index.syncAgent(agent);
             return Assignment.ASSIGNED;
         } catch (TransactionCanceledException e) {
             return failed(e.cancellationReasons(), 0) ? Assignment.CONVERSATION_TAKEN : Assignment.AGENT_UNAVAILABLE;
@@ -214,6 +221,7 @@ public class RoutingStore {
         try {
             transact(TransactWriteItem.builder().update(give).build(),
                     TransactWriteItem.builder().update(loadChange(agent, -1)).build());
+            index.syncAgent(agent);
             return true;
         } catch (TransactionCanceledException e) {
             return false;
@@ -238,6 +246,8 @@ public class RoutingStore {
             transact(TransactWriteItem.builder().update(move).build(),
                     TransactWriteItem.builder().update(loadChange(from, -1)).build(),
                     TransactWriteItem.builder().update(fill).build());
+            index.syncAgent(from);
+            index.syncAgent(to);
             return Assignment.ASSIGNED;
         } catch (TransactionCanceledException e) {
             return failed(e.cancellationReasons(), 0) ? Assignment.CONVERSATION_TAKEN : Assignment.AGENT_UNAVAILABLE;
@@ -267,16 +277,17 @@ public class RoutingStore {
         return dynamo.query(request).items().stream().map(Conversation::from).toList();
     }
 
-    /** Gives an agent one more conversation, provided they are available, connected and have room. */
+    /** Gives an agent one more conversation, provided they are available, connected, enabled and have room. */
     private Update fill(String agent, AttributeValue now) {
         return Update.builder().tableName(agentsTable).key(agentKey(agent))
                 .updateExpression("SET #lastAssigned = :now ADD #load :one")
-                .conditionExpression("#presence = :available AND #load < #capacity AND attribute_not_exists(#disc)")
-                .expressionAttributeNames(
-                        Map.of("#lastAssigned", Presence.LAST_ASSIGNED_AT, "#load", Presence.LOAD, "#presence",
-                                Presence.STATUS, "#capacity", Presence.CAPACITY, "#disc", Presence.DISCONNECTED_AT))
-                .expressionAttributeValues(
-                        Map.of(":now", now, ":one", n(1), ":available", s(Presence.Status.AVAILABLE.wire())))
+                .conditionExpression("#presence = :available AND #load < #capacity AND attribute_not_exists(#disc)"
+                        + " AND (attribute_not_exists(#disabled) OR #disabled = :false)")
+                .expressionAttributeNames(Map.of("#lastAssigned", Presence.LAST_ASSIGNED_AT, "#load", Presence.LOAD,
+                        "#presence", Presence.STATUS, "#capacity", Presence.CAPACITY, "#disc", Presence.DISCONNECTED_AT,
+                        "#disabled", Agent.DISABLED))
+                .expressionAttributeValues(Map.of(":now", now, ":one", n(1), ":available",
+                        s(Presence.Status.AVAILABLE.wire()), ":false", AttributeValue.fromBool(false)))
                 .build();
     }
 
@@ -289,6 +300,22 @@ public class RoutingStore {
 
     private void transact(TransactWriteItem... items) {
         dynamo.transactWriteItems(builder -> builder.transactItems(items));
+    }
+
+    /** The presence an item shows, once the routing index agrees with it. */
+    private Presence synced(Map<String, AttributeValue> item) {
+        index.sync(item);
+        return Presence.from(item);
+    }
+
+    /** A conditional presence write, followed by the index sync of what it wrote. */
+    private boolean conditionalSynced(UpdateItemRequest request) {
+        try {
+            index.sync(dynamo.updateItem(request.toBuilder().returnValues(ReturnValue.ALL_NEW).build()).attributes());
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
     }
 
     private boolean conditional(UpdateItemRequest request) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** The Twilio account this switchboard answers for. */
 @ConfigMapping(prefix = "switchboard.twilio")
@@ -33,16 +32,10 @@ public interface TwilioConfig {
 
     /**
      * The public base URL Twilio calls, e.g. {@code https://sms.example.com}. Webhook signatures cover the full URL, so
-     * behind a proxy that rewrites hosts this must be set; when empty the URL is rebuilt from the request and its
-     * {@code X-Forwarded-Proto}/{@code X-Forwarded-Host} headers.
+     * behind a proxy that rewrites hosts this must be set; when empty the URL is rebuilt from the request, with
+     * {@code X-Forwarded-Proto}/{@code X-Forwarded-Host} honoured only from {@code quarkus.http.proxy.trusted-proxies}.
      */
     Optional<URI> publicBaseUrl();
-
-    /**
-     * Whether {@code X-Forwarded-*} headers are trusted when rebuilding the URL (only behind a proxy that sets them).
-     */
-    @WithDefault("true")
-    boolean trustForwardedHeaders();
 
     /**
      * Base URL of the Twilio REST API. Unset means Twilio's own; local runs and tests point it at the local stand-in

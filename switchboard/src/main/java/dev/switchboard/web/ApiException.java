@@ -4,10 +4,21 @@ package dev.switchboard.web;
 public class ApiException extends RuntimeException {
 
     private final int status;
+    private final long retryAfterSeconds;
 
     public ApiException(int status, String reason) {
+        this(status, reason, 0);
+    }
+
+    private ApiException(int status, String reason, long retryAfterSeconds) {
         super(reason);
         this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 429, with a {@code Retry-After} of that many seconds. */
+    public static ApiException tooManyRequests(String reason, long retryAfterSeconds) {
+        return new ApiException(429, reason, Math.max(1, retryAfterSeconds));
     }
 
     public static ApiException badRequest(String reason) {
@@ -40,5 +51,10 @@ public class ApiException extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    /** Seconds for a {@code Retry-After} header; 0 for none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

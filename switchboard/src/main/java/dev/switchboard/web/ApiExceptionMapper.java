@@ -10,7 +10,11 @@ public class ApiExceptionMapper {
 
     @ServerExceptionMapper
     public Response map(ApiException e) {
-        return Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ApiError(e.status(), e.getMessage())).build();
+        Response.ResponseBuilder response = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(e.status(), e.getMessage()));
+        if (e.retryAfterSeconds() > 0) {
+            response.header("Retry-After", e.retryAfterSeconds());
+        }
+        return response.build();
     }
 }

@@ -22,7 +22,10 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -41,6 +44,7 @@ import dev.switchboard.testing.Webhooks;
  * message is handled by one instance and reaches its agent wherever they are connected; every conversation is assigned
  * once; killing the instance that holds the stream's lease loses nothing.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiInstanceIT {
 
     private static final Path LOGS = Path.of("target", "local-servers");
@@ -125,8 +129,49 @@ class MultiInstanceIT {
         throw new IllegalStateException(name + " did not become ready; see " + jvm.log());
     }
 
+    /** First: the other test kills an instance. */
     @Test
+    @Order(1)
+    void disablingAnAgentClosesTheirSocketsOnBothInstancesAndRefusesTheirReply() throws Exception {
+        String admin = login(one, "admin", "admin-password");
+        String carol = createAgent(one, admin, "carol");
+        AgentClient onOne = AgentClient.connect(one.url(), carol, login(one, carol, carol + "-password"));
+        AgentClient onTwo = AgentClient.connect(two.url(), carol, login(two, carol, carol + "-password"));
+        onTwo.available(1);
+        onTwo.await("presence", f -> "available".equals(f.get("presence")), Duration.ofSeconds(10));
+        String customer = Webhooks.newCustomer();
+        assertEquals(200, postSms(one, customer, "anyone?"));
+        String conversation = (String) onTwo
+                .await("assigned", f -> customer.equals(f.get("customer")), Duration.ofSeconds(150))
+                .get("conversation");
+        // Positive control: before the disable, a reply from the second instance reaches the customer.
+        onTwo.send(Map.of("type", "response", "conversation", conversation, "body", "before"));
+        awaitTrue(() -> standIn.messagesTo(customer).size() == 1, Duration.ofSeconds(30));
+
+        HttpResponse<String> disabled = HTTP.send(
+                HttpRequest.newBuilder(URI.create(one.url() + "/admin/agents/" + carol + "/disable"))
+                        .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, disabled.statusCode(), disabled.body());
+        long disabledAt = System.nanoTime();
+        try {
+            onTwo.send(Map.of("type", "response", "conversation", conversation, "body", "after"));
+        } catch (IllegalStateException alreadyClosed) {
+            // Closed before the frame could go: refused all the same.
+        }
+        assertEquals(new AgentClient.Closed(4401, "unauthorized"), onTwo.awaitClosed(Duration.ofSeconds(2)));
+        assertEquals(new AgentClient.Closed(4401, "unauthorized"), onOne.awaitClosed(Duration.ofSeconds(2)));
+        long took = Duration.ofNanos(System.nanoTime() - disabledAt).toMillis();
+        assertTrue(took < 2000, "closed after " + took + " ms");
+        org.awaitility.Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> standIn.messagesTo(customer).size() == 1);
+        assertEquals(List.of("before"), standIn.messagesTo(customer).stream().map(m -> m.body()).toList());
+    }
+
+    @Test
+    @Order(2)
     void eachMessageIsHandledOnceAndSurvivesTheLeaseHolderBeingKilled() throws Exception {
+        long insertsBefore = inserts(one) + inserts(two);
         String admin = login(one, "admin", "admin-password");
         String ann = createAgent(one, admin, "ann");
         String bob = createAgent(two, admin, "bob");
@@ -156,7 +201,7 @@ class MultiInstanceIT {
         awaitTrue(() -> updates(a, b, "again ") >= 10, Duration.ofSeconds(30));
         RoutingTest.sleep(1000);
         assertEquals(10, updates(a, b, "again "), "no message handled twice");
-        assertEquals(20, inserts(one) + inserts(two), "every write handled by exactly one instance");
+        assertEquals(insertsBefore + 20, inserts(one) + inserts(two), "every write handled by exactly one instance");
 
         // Kill -9 the instance holding the stream's lease; its agent reconnects to the survivor.
         Switchboard holder = inserts(one) > 0 ? one : two;

@@ -37,7 +37,16 @@ public final class AgentClient implements AutoCloseable {
 
     /** Connects to {@code /agents/ws} of the switchboard at {@code baseUrl} (http://host:port). */
     public static AgentClient connect(String baseUrl, String agent, String token) {
+        return connect(baseUrl, agent, token, true);
+    }
+
+    /**
+     * As {@link #connect(String, String, String)}; with {@code reading} false the client never takes a frame off the
+     * socket, as a stalled browser would.
+     */
+    public static AgentClient connect(String baseUrl, String agent, String token, boolean reading) {
         Listener listener = new Listener();
+        listener.reading = reading;
         String url = baseUrl.replaceFirst("^http", "ws") + "/agents/ws?access_token=" + token;
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(URI.create(url), listener).join();
@@ -56,6 +65,20 @@ public final class AgentClient implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("could not send " + command, e);
         }
+    }
+
+    /** Sends a text frame exactly as given, JSON or not. */
+    public void sendRaw(String text) {
+        socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    public void sendBinary(byte[] data) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** Whether the server has closed the connection. */
+    public boolean isClosed() {
+        return closed.isDone();
     }
 
     public void available(int capacity) {
@@ -142,6 +165,14 @@ public final class AgentClient implements AutoCloseable {
         private final List<Map<String, Object>> pending = new CopyOnWriteArrayList<>();
         private final CompletableFuture<Closed> closed = new CompletableFuture<>();
         private volatile AgentClient client;
+        private volatile boolean reading = true;
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            if (reading) {
+                webSocket.request(1);
+            }
+        }
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {

@@ -40,6 +40,9 @@ final class AgentLink {
     private static final Set<String> COMMANDS = Set.of("available", "away", "response", "resolve", "transfer");
     /** Time a {@code signed_out} frame gets to reach the browser before its socket is closed anyway. */
     private static final long CLOSE_GRACE_MILLIS = 2000;
+    /** Close codes of the switchboard's agent socket (its README). */
+    static final int SWITCHBOARD_UNAUTHORIZED = 4401;
+    static final int SWITCHBOARD_REPLACED = 4409;
 
     private final WebSocketConnection browser;
     private final Session session;
@@ -165,6 +168,16 @@ final class AgentLink {
             upstream = null;
         }
         if (ended) {
+            return;
+        }
+        // 4401: the switchboard no longer accepts this sign-in (agent disabled, token expired); 4409: the agent opened
+        // more sockets than allowed and this was the oldest. Reconnecting would be refused, or would push another out.
+        if (reason != null && reason.getCode() == SWITCHBOARD_UNAUTHORIZED) {
+            signOut("the switchboard no longer accepts your sign-in");
+            return;
+        }
+        if (reason != null && reason.getCode() == SWITCHBOARD_REPLACED) {
+            signOut("you are signed in on too many tabs; this one was closed");
             return;
         }
         LOG.infof("switchboard socket of %s closed (%s); reconnecting", session.agent(), reason);

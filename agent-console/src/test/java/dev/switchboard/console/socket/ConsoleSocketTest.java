@@ -102,6 +102,20 @@ class ConsoleSocketTest {
     }
 
     @Test
+    void disablingAConnectedAgentSignsThemOutWithoutAReconnect() throws Exception {
+        String agent = SwitchboardApi.createAgent("revoked", "Revoked");
+        SocketClient client = SocketClient.open(root.toString(), origin(), cookieOf(agent)).get();
+        client.await("connection", f -> "connected".equals(f.path("state").asText()), SOON);
+        client.await("presence", f -> true, SOON);
+        SwitchboardApi.disable(agent);
+        // The switchboard closes its socket with 4401: the console signs out at once instead of retrying.
+        client.await("connection", f -> "signed_out".equals(f.path("state").asText()), Duration.ofSeconds(3));
+        assertTrue(client.frames().stream().noneMatch(f -> "reconnecting".equals(f.path("state").asText())),
+                () -> client.frames().toString());
+        client.awaitClosed(SOON);
+    }
+
+    @Test
     void anExpiredSignInEndsTheSocket() throws Exception {
         String agent = SwitchboardApi.createAgent("brief", "Brief");
         String token = Jwt.upn(agent).groups("agent").issuer("https://switchboard").expiresIn(4)

@@ -1,8 +1,5 @@
 package dev.switchboard.agents.socket;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -12,15 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.websockets.next.WebSocketConnection;
 
-import dev.switchboard.agents.AgentPrincipal;
-import dev.switchboard.agents.Tokens;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.Frames;
-import dev.switchboard.delivery.LocalSockets;
 import dev.switchboard.history.Conversation;
 import dev.switchboard.outbound.AgentActionRefused;
 import dev.switchboard.outbound.OutboundService;
-import dev.switchboard.routing.InstanceId;
 import dev.switchboard.routing.Presence;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.RoutingConfig;
@@ -32,88 +25,61 @@ public class AgentCommands {
 
     private static final Logger LOG = Logger.getLogger(AgentCommands.class);
 
-    private final Tokens tokens;
+    private final AgentSessions sessions;
     private final RoutingStore routing;
     private final Router router;
     private final OutboundService outbound;
     private final Delivery delivery;
-    private final LocalSockets sockets;
-    private final InstanceId instance;
     private final RoutingConfig config;
-    private final SocketConfig limits;
     private final ObjectMapper json;
-    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
-    AgentCommands(Tokens tokens, RoutingStore routing, Router router, OutboundService outbound, Delivery delivery,
-            LocalSockets sockets, InstanceId instance, RoutingConfig config, SocketConfig limits, ObjectMapper json) {
-        this.tokens = tokens;
+    AgentCommands(AgentSessions sessions, RoutingStore routing, Router router, OutboundService outbound,
+            Delivery delivery, RoutingConfig config, ObjectMapper json) {
+        this.sessions = sessions;
         this.routing = routing;
         this.router = router;
         this.outbound = outbound;
         this.delivery = delivery;
-        this.sockets = sockets;
-        this.instance = instance;
         this.config = config;
-        this.limits = limits;
         this.json = json;
     }
 
-    /** A new connection: note who it is, take over their presence here, and resync everything assigned to them. */
-    void opened(WebSocketConnection connection) {
-        var token = Bearer.token(connection.handshakeRequest().header("Authorization"),
-                connection.handshakeRequest().query());
-        AgentPrincipal principal = token.flatMap(tokens::verify).filter(AgentUpgradeCheck::mayAnswer).orElse(null);
-        if (principal == null) {
-            connection.closeAndAwait();
-            return;
-        }
-        String agent = principal.agent();
-        connection.userData().put(LocalSockets.AGENT, agent);
-        Presence presence = routing.connected(agent, instance.get(), config.defaultCapacity()).orElse(null);
-        if (presence == null) {
-            send(connection, new Frames.Error("unknown_agent", "no such agent"));
-            connection.closeAndAwait();
-            return;
-        }
-        for (Conversation conversation : routing.assignedTo(agent)) {
-            router.sendAssigned(conversation, agent);
-        }
-        send(connection,
-                new Frames.PresenceFrame(agent, presence.status().wire(), presence.capacity(), presence.load()));
-        if (presence.status() == Presence.Status.AVAILABLE) {
-            router.drain();
-        }
-    }
-
-    void closed(String agent, WebSocketConnection connection) {
-        limiters.remove(connection.id());
-        if (sockets.of(agent).stream().noneMatch(other -> !other.id().equals(connection.id()))) {
-            routing.disconnected(agent, instance.get());
-        }
-    }
-
+    /**
+     * One frame from the agent. Anything that is not a JSON object of a known command gets {@code error bad_request}
+     * and the socket stays open; a command from an agent no longer allowed to act (token expired, agent disabled) gets
+     * {@code error unauthorized} and closes the socket, having done nothing.
+     */
     void handle(String agent, String text, WebSocketConnection connection) {
-        RateLimiter limiter = limiters.computeIfAbsent(connection.id(),
-                id -> new RateLimiter(limits.commandsPerSecond(), limits.commandBurst()));
-        if (!limiter.tryAcquire()) {
-            send(connection, new Frames.Error("rate_limited", "too many commands; slow down"));
+        if (!sessions.limiter(agent).tryAcquire()) {
+            sessions.send(connection, new Frames.Error("rate_limited", "too many commands; slow down"));
             return;
         }
         ClientCommand command;
         try {
             command = json.readValue(text, ClientCommand.class);
-        } catch (JsonProcessingException e) {
-            send(connection, new Frames.Error("bad_request", "not a JSON command"));
+        } catch (JsonProcessingException | RuntimeException e) {
+            command = null;
+        }
+        if (command == null) {
+            sessions.send(connection, new Frames.Error("bad_request", "not a JSON command"));
+            return;
+        }
+        if (!sessions.authorized(connection)) {
             return;
         }
         try {
             execute(agent, command, connection);
         } catch (AgentActionRefused refused) {
-            send(connection, new Frames.Error(refused.code(), refused.getMessage()));
+            sessions.send(connection, new Frames.Error(refused.code(), refused.getMessage()));
         } catch (RuntimeException e) {
             LOG.errorf(e, "command %s of %s failed", command.type(), agent);
-            send(connection, new Frames.Error("unavailable", "could not do that just now; try again"));
+            sessions.send(connection, new Frames.Error("unavailable", "could not do that just now; try again"));
         }
+    }
+
+    /** A binary frame is not a command. */
+    void binary(WebSocketConnection connection) {
+        sessions.send(connection, new Frames.Error("bad_request", "commands are JSON text frames"));
     }
 
     private void execute(String agent, ClientCommand command, WebSocketConnection connection) {
@@ -163,13 +129,5 @@ public class AgentCommands {
     private void sendPresence(String agent, Presence presence) {
         delivery.toAgent(agent,
                 new Frames.PresenceFrame(agent, presence.status().wire(), presence.capacity(), presence.load()));
-    }
-
-    private void send(WebSocketConnection connection, Object frame) {
-        try {
-            connection.sendTextAndAwait(json.writeValueAsString(frame));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

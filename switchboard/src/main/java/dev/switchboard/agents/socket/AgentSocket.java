@@ -1,10 +1,12 @@
 package dev.switchboard.agents.socket;
 
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.buffer.Buffer;
 
 import dev.switchboard.delivery.LocalSockets;
 
@@ -12,15 +14,17 @@ import dev.switchboard.delivery.LocalSockets;
 @WebSocket(path = "/agents/ws")
 public class AgentSocket {
 
+    private final AgentSessions sessions;
     private final AgentCommands commands;
 
-    AgentSocket(AgentCommands commands) {
+    AgentSocket(AgentSessions sessions, AgentCommands commands) {
+        this.sessions = sessions;
         this.commands = commands;
     }
 
     @OnOpen
     public void open(WebSocketConnection connection) {
-        commands.opened(connection);
+        sessions.opened(connection);
     }
 
     @OnTextMessage
@@ -31,11 +35,18 @@ public class AgentSocket {
         }
     }
 
+    @OnBinaryMessage
+    public void binary(Buffer data, WebSocketConnection connection) {
+        if (connection.userData().get(LocalSockets.AGENT) != null) {
+            commands.binary(connection);
+        }
+    }
+
     @OnClose
     public void close(WebSocketConnection connection) {
         String agent = connection.userData().get(LocalSockets.AGENT);
         if (agent != null) {
-            commands.closed(agent, connection);
+            sessions.closed(agent, connection);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.agents.socket;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -11,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 import dev.switchboard.agents.AgentPrincipal;
 import dev.switchboard.agents.Tokens;
+import dev.switchboard.delivery.LocalSockets;
 
 /** Refuses an agent's WebSocket handshake without a valid token or from a foreign origin, before it upgrades. */
 @ApplicationScoped
@@ -20,10 +23,13 @@ public class AgentUpgradeCheck implements HttpUpgradeCheck {
 
     private final Tokens tokens;
     private final SocketConfig config;
+    private final LocalSockets sockets;
+    private final AtomicInteger pending = new AtomicInteger();
 
-    AgentUpgradeCheck(Tokens tokens, SocketConfig config) {
+    AgentUpgradeCheck(Tokens tokens, SocketConfig config, LocalSockets sockets) {
         this.tokens = tokens;
         this.config = config;
+        this.sockets = sockets;
     }
 
     @Override
@@ -48,11 +54,21 @@ public class AgentUpgradeCheck implements HttpUpgradeCheck {
         if (token.isEmpty()) {
             return CheckResult.rejectUpgrade(401);
         }
+        // Overload is refused before any work, so the sockets already open keep what they have.
+        if (sockets.count() >= config.maxSocketsPerInstance()) {
+            LOG.warnf("refused an agent socket: %d open, the most this instance holds", sockets.count());
+            return CheckResult.rejectUpgrade(503);
+        }
+        if (pending.incrementAndGet() > config.maxPendingHandshakes()) {
+            pending.decrementAndGet();
+            return CheckResult.rejectUpgrade(503);
+        }
         // Verifying reads the agent from DynamoDB: not on the event loop.
         return Uni.createFrom().item(() -> tokens.verify(token.get()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .map(principal -> principal.filter(AgentUpgradeCheck::mayAnswer).isPresent()
                         ? CheckResult.permitUpgradeSync()
-                        : CheckResult.rejectUpgradeSync(principal.isPresent() ? 403 : 401));
+                        : CheckResult.rejectUpgradeSync(principal.isPresent() ? 403 : 401))
+                .onTermination().invoke(pending::decrementAndGet);
     }
 }
