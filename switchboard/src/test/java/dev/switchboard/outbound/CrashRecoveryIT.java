@@ -187,6 +187,10 @@ class CrashRecoveryIT {
         env.put("QUARKUS_S3_ENDPOINT_OVERRIDE", aws.s3().endpoint());
         env.put("SWITCHBOARD_TWILIO_API_BASE_URL", twilioUrl);
         env.put("SWITCHBOARD_TWILIO_CALLBACK_BASE_URL", "http://localhost:" + port);
+        // The media host is a local server: MediaUrlPolicy fetches from it only when it is listed by host and port.
+        String mediaHost = "127.0.0.1:" + hanging.getAddress().getPort();
+        env.put("SWITCHBOARD_MEDIA_ALLOWED_HOSTS", mediaHost);
+        env.put("SWITCHBOARD_MEDIA_FETCH_PRIVATE_HOSTS", mediaHost);
         // Short leases, so that the dead instance's claims run out within the test.
         env.put("SWITCHBOARD_OUTBOUND_CLAIM_LEASE", "5s");
         env.put("SWITCHBOARD_MEDIA_CLAIM_LEASE", "5s");
