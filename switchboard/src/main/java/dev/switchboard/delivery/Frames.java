@@ -42,9 +42,10 @@ public final class Frames {
      * The console's stored score of a customer message, sent when the score is written onto the message (its change
      * event), so every agent sees the one score the whole system uses.
      */
-    public record Sentiment(String type, String conversation, String messageId, SentimentView sentiment) {
-        public Sentiment(String conversation, String messageId, SentimentView sentiment) {
-            this("sentiment", conversation, messageId, sentiment);
+    public record Sentiment(String type, String conversation, String messageId, java.time.Instant createdAt,
+            SentimentView sentiment) {
+        public Sentiment(String conversation, String messageId, java.time.Instant createdAt, SentimentView sentiment) {
+            this("sentiment", conversation, messageId, createdAt, sentiment);
         }
     }
 

@@ -65,7 +65,7 @@ public class RoutingListener implements MessageChangeListener {
                 && message.sentiment() != null && message.sentiment().at() >= message.updatedAt().toEpochMilli()) {
             // The console's stored score arrived: the one score every agent and routing see.
             delivery.toAgent(conversation.agent(), new Frames.Sentiment(conversation.id(), message.id(),
-                    HistoryViews.SentimentView.of(message.sentiment())));
+                    message.createdAt(), HistoryViews.SentimentView.of(message.sentiment())));
             return;
         }
         if (message.direction() == Message.Direction.OUTBOUND && "MODIFY".equals(eventName)) {
