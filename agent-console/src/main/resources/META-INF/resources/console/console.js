@@ -455,6 +455,10 @@ function renderList() {
     const waiting = last && last.direction === 'inbound' ? last : null;
     const meta = el('span', { class: 'meta' },
       conv.optedOut ? el('span', { class: 'badge', 'data-testid': 'conv-optout', text: 'opted out' }) : null,
+      // Why it was routed ahead of older conversations: its customer's stored scores were negative.
+      conv.summary && conv.summary.priority === 'negative' ? el('span', { class: 'badge priority',
+        'data-testid': 'conv-priority', title: 'Routed first: the customer sounds upset', text: 'upset · first' })
+        : null,
       trendView(conv.trend),
       conv.unread > 0 ? el('span', { class: 'unread', 'data-testid': 'conv-unread',
         'aria-label': `${conv.unread} unread`, text: String(conv.unread) }) : null);

@@ -133,6 +133,12 @@ public final class SentimentBenchmark {
 
     /** The console's defaults, but with the pool and limits a phase asks for. */
     record Config(int threads, int queueSize, int parseMaxLength) implements SentimentConfig {
+        /** The benchmark drives the scorer itself, through the enrichment's own path, as the fallback does. */
+        @Override
+        public boolean scoreLocally() {
+            return true;
+        }
+
         @Override
         public int cacheSize() {
             return 1_000_000;

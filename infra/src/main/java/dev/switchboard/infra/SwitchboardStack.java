@@ -88,6 +88,11 @@ public final class SwitchboardStack extends Stack {
     public static final String LOGIN_ATTEMPTS_TABLE = "switchboard-login-attempts";
     /** KCL application name; KCL names its lease, coordinator and worker-metrics tables after it. */
     public static final String KCL_APPLICATION = "switchboard-events";
+    /**
+     * The console's KCL application (console.scoring.application-name): the messages stream's second reader (DynamoDB
+     * Streams allows two per shard; the switchboard's is the first, so no third may be added).
+     */
+    public static final String CONSOLE_KCL_APPLICATION = "console-scoring";
 
     public static final int SWITCHBOARD_PORT = 8080;
     public static final int CONSOLE_PORT = 8081;
@@ -238,10 +243,13 @@ public final class SwitchboardStack extends Stack {
 
         Map<String, String> consoleEnv = new TreeMap<>();
         consoleEnv.put("CONSOLE_SWITCHBOARD_URL", publicBaseUrl);
+        consoleEnv.put("CONSOLE_SCORING_MESSAGES_TABLE", messages.getTableName());
+        consoleEnv.put("CONSOLE_SCORING_REGION", Aws.REGION);
         Map<String, Secret> consoleSecrets = new TreeMap<>();
         consoleSecrets.put("SWITCHBOARD_JWT_PUBLIC_KEY", Secret.fromSecretsManager(jwtKeys, "publicKey"));
         FargateTaskDefinition consoleTask = taskDefinition("Console", "agent-console", settings.console(),
                 ImagesStack.CONSOLE_REPOSITORY, settings.consoleImageTag(), CONSOLE_PORT, consoleEnv, consoleSecrets);
+        grantConsole(consoleTask, messages);
         FargateService consoleService = service("Console", consoleTask, consoleGroup, settings.console());
         ApplicationTargetGroup consoleTargets = targetGroup("ConsoleTargets", consoleService, CONSOLE_PORT);
 
@@ -440,6 +448,28 @@ public final class SwitchboardStack extends Stack {
         // The readiness check calls HeadBucket, which S3 authorizes as ListBucket on the bucket itself.
         task.addToTaskRolePolicy(PolicyStatement.Builder.create().sid("MediaBucketHead")
                 .actions(List.of("s3:ListBucket")).resources(List.of(media.getBucketArn())).build());
+    }
+
+    /**
+     * The console scores each customer message once: it reads the messages stream (its second reader) under its own KCL
+     * tables, and may only add the score to a message item (UpdateItem; no reads or writes of other tables).
+     */
+    private void grantConsole(FargateTaskDefinition task, Table messages) {
+        task.addToTaskRolePolicy(PolicyStatement.Builder.create().sid("ScoreMessages")
+                .actions(List.of("dynamodb:UpdateItem", "dynamodb:DescribeTable"))
+                .resources(List.of(messages.getTableArn())).build());
+        String kclTables = formatArn(ArnComponents.builder().service("dynamodb").resource("table")
+                .resourceName(CONSOLE_KCL_APPLICATION + "*").build());
+        task.addToTaskRolePolicy(PolicyStatement.Builder.create().sid("ScoringKclTables")
+                .actions(List.of("dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:UpdateTable",
+                        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                        "dynamodb:Scan", "dynamodb:Query", "dynamodb:UpdateContinuousBackups", "dynamodb:TagResource"))
+                .resources(List.of(kclTables, kclTables + "/index/*")).build());
+        task.addToTaskRolePolicy(PolicyStatement.Builder.create().sid("ScoringStream")
+                .actions(List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"))
+                .resources(List.of(messages.getTableStreamArn())).build());
+        task.addToTaskRolePolicy(PolicyStatement.Builder.create().sid("ScoringListStreams")
+                .actions(List.of("dynamodb:ListStreams")).resources(List.of("*")).build());
     }
 
     private void output(String id, String value, String description) {

@@ -349,7 +349,8 @@ class SwitchboardStackTest {
         assertEquals(List.of("SWITCHBOARD_JWT_PUBLIC_KEY"), names(console, "Secrets"));
         assertTrue(toJson(valueOf(console, "Secrets", "SWITCHBOARD_JWT_PUBLIC_KEY"))
                 .contains(jwtSecret + "\"},\":publicKey::"), () -> toJson(console.get("Secrets")));
-        assertEquals(List.of("CONSOLE_SWITCHBOARD_URL"), names(console, "Environment"));
+        assertEquals(List.of("CONSOLE_SCORING_MESSAGES_TABLE", "CONSOLE_SCORING_REGION", "CONSOLE_SWITCHBOARD_URL"),
+                names(console, "Environment"));
         assertEquals(List.of(Map.of("ContainerPort", 8081, "Name", "http", "Protocol", "tcp")),
                 console.get("PortMappings"));
 
@@ -495,15 +496,32 @@ class SwitchboardStackTest {
     }
 
     @Test
-    void consoleRoleHasNoDataAccess() {
+    void consoleRoleOnlyReadsTheMessagesStreamOwnsItsLeasesAndAddsScores() {
+        String messages = synth.tableId(SwitchboardStack.MESSAGES_TABLE);
         List<Map<String, Object>> statements = synth.statementsOf(synth.taskRoleOf("agent-console"));
+        assertFalse(statements.isEmpty());
         for (Map<String, Object> statement : statements) {
-            for (Object action : listOf(statement, "Action")) {
-                assertFalse(((String) action).startsWith("dynamodb:") || ((String) action).startsWith("s3:"),
-                        "console may " + action);
+            List<Object> actions = listOf(statement, "Action");
+            String resources = toJson(listOf(statement, "Resource"));
+            for (Object action : actions) {
+                assertTrue(((String) action).startsWith("dynamodb:"), "console may " + action);
+            }
+            if (resources.contains("console-scoring*")) {
+                assertFalse(resources.contains("switchboard-events"), resources);
+            } else if (actions.contains("dynamodb:GetRecords")) {
+                assertEquals(List.of(Map.of("Fn::GetAtt", List.of(messages, "StreamArn"))),
+                        listOf(statement, "Resource"));
+            } else if (actions.contains("dynamodb:ListStreams")) {
+                assertEquals(List.of("*"), listOf(statement, "Resource"));
+                assertEquals(List.of("dynamodb:ListStreams"), actions);
+            } else {
+                // On the messages table itself: only adding a score (and describing it to find its stream).
+                assertEquals(List.of(Map.of("Fn::GetAtt", List.of(messages, "Arn"))), listOf(statement, "Resource"));
+                assertEquals(Set.of("dynamodb:UpdateItem", "dynamodb:DescribeTable"), Set.copyOf(actions));
             }
         }
-        assertTrue(statements.isEmpty(), () -> "console task role has " + statements);
+        assertTrue(toJson(statements).contains(":table/console-scoring*"), () -> toJson(statements));
+        assertTrue(statements.stream().anyMatch(st -> listOf(st, "Action").contains("dynamodb:GetRecords")));
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.switchboard.history.HistoryViews.ConversationView;
 import dev.switchboard.history.HistoryViews.MediaView;
 import dev.switchboard.history.HistoryViews.MessageView;
+import dev.switchboard.history.HistoryViews.SentimentView;
 
 /**
  * What the switchboard sends agents over their WebSocket. Each frame names its {@code type}.
@@ -16,7 +17,7 @@ import dev.switchboard.history.HistoryViews.MessageView;
  */
 @RegisterForReflection(targets = { Frames.Assigned.class, Frames.Update.class, Frames.Status.class,
         Frames.Unassigned.class, Frames.PresenceFrame.class, Frames.Error.class, ConversationView.class,
-        MessageView.class, MediaView.class })
+        MessageView.class, MediaView.class, Frames.Sentiment.class, SentimentView.class })
 public final class Frames {
 
     private Frames() {
@@ -34,6 +35,17 @@ public final class Frames {
     public record Update(String type, String conversation, MessageView message, boolean optedOut) {
         public Update(String conversation, MessageView message, boolean optedOut) {
             this("update", conversation, message, optedOut);
+        }
+    }
+
+    /**
+     * The console's stored score of a customer message, sent when the score is written onto the message (its change
+     * event), so every agent sees the one score the whole system uses.
+     */
+    public record Sentiment(String type, String conversation, String messageId, java.time.Instant createdAt,
+            SentimentView sentiment) {
+        public Sentiment(String conversation, String messageId, java.time.Instant createdAt, SentimentView sentiment) {
+            this("sentiment", conversation, messageId, createdAt, sentiment);
         }
     }
 

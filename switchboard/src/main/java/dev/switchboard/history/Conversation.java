@@ -32,10 +32,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *            customer messages not yet read by an agent
  * @param messageCount
  *            messages in the conversation
+ * @param negativity
+ *            how negative the customer's last scored messages were, 0..100 (mean of the last
+ *            {@link ConversationProjectionStore#RECENT_SCORES_KEPT} stored scores); raises a waiting conversation's
+ *            priority
  */
 public record Conversation(String id, String business, String customer, State state, Instant stateSince,
         String lastMessageId, Instant lastMessageAt, String lastMessagePreview, Message.Direction lastDirection,
-        Instant lastInboundAt, long unread, long messageCount, String agent, String lastAgent, boolean optedOut) {
+        Instant lastInboundAt, long unread, long messageCount, String agent, String lastAgent, boolean optedOut,
+        int negativity) {
 
     public enum State {
         WAITING, ASSIGNED, CLOSED;
@@ -74,6 +79,7 @@ public record Conversation(String id, String business, String customer, State st
     static final String MESSAGE_COUNT = "messageCount";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
+    public static final String NEGATIVITY = "negativity";
 
     /** Index listing conversations by state, oldest state change first. */
     public static final String BY_STATE_INDEX = "by-state";
@@ -89,7 +95,8 @@ public record Conversation(String id, String business, String customer, State st
                 direction == null ? null : Message.Direction.valueOf(direction.toUpperCase()),
                 instant(item, LAST_INBOUND_AT), Attributes.longOf(item, UNREAD), Attributes.longOf(item, MESSAGE_COUNT),
                 Attributes.string(item, AGENT), Attributes.string(item, LAST_AGENT),
-                item.containsKey(OPTED_OUT) && Boolean.TRUE.equals(item.get(OPTED_OUT).bool()));
+                item.containsKey(OPTED_OUT) && Boolean.TRUE.equals(item.get(OPTED_OUT).bool()),
+                Attributes.intOf(item, NEGATIVITY));
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,6 +36,10 @@ public class ConversationProjectionStore {
     static final String PROJECTED_IDS = "projectedIds";
     static final String PROJECTION_VERSION = "projectionVersion";
     static final String LAST_MESSAGE_SEQ = "lastMessageSeq";
+    /** The customer's last scored messages: their time-ordered id (seq) to negativity 0..100. */
+    static final String RECENT_SCORES = "recentScores";
+    /** How many of the customer's last scores make a conversation's negativity. */
+    public static final int RECENT_SCORES_KEPT = 3;
 
     /** What applying a message did. */
     public enum Applied {
@@ -74,6 +79,64 @@ public class ConversationProjectionStore {
         }
         throw new IllegalStateException("conversation " + message.conversation() + " kept changing while projecting "
                 + message.id() + "; the record is handled again on the next delivery");
+    }
+
+    /**
+     * Applies a stored score of an inbound message to its conversation's negativity: the mean of the last
+     * {@link #RECENT_SCORES_KEPT} scores, keyed by the message's time-ordered id, so the same score applied again (a
+     * re-delivered record) leaves the same map and changes nothing.
+     */
+    @Retry(maxRetries = 3, delay = 100, jitter = 50, retryOn = SdkClientException.class)
+    public Applied applyScore(Message message, StoredSentiment score) {
+        String key = message.seq() == null ? message.id() : message.seq();
+        int negativity = (int) Math.round(score.negativity() * 100);
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> item = read(message.conversation());
+            if (item == null) {
+                // Projected with its INSERT before any score can exist; nothing to steer otherwise.
+                return Applied.ALREADY_APPLIED;
+            }
+            TreeMap<String, Integer> scores = new TreeMap<>();
+            AttributeValue stored = item.get(RECENT_SCORES);
+            if (stored != null && stored.hasM()) {
+                stored.m().forEach((seq, value) -> scores.put(seq, Integer.parseInt(value.n())));
+            }
+            if (Integer.valueOf(negativity).equals(scores.get(key))) {
+                return Applied.ALREADY_APPLIED;
+            }
+            scores.put(key, negativity);
+            while (scores.size() > RECENT_SCORES_KEPT) {
+                scores.pollFirstEntry();
+            }
+            if (!scores.containsKey(key)) {
+                return Applied.ALREADY_APPLIED; // older than the scores kept: says nothing about now
+            }
+            int mean = (int) Math.round(scores.values().stream().mapToInt(Integer::intValue).average().orElse(0));
+            Map<String, AttributeValue> map = new HashMap<>();
+            scores.forEach((seq, value) -> map.put(seq, Attributes.n(value)));
+            long version = Attributes.longOf(item, PROJECTION_VERSION);
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":scores", AttributeValue.fromM(map), ":neg",
+                    Attributes.n(mean), ":version", Attributes.n(version + 1)));
+            String condition = "attribute_not_exists(#cv)";
+            if (item.containsKey(PROJECTION_VERSION)) {
+                condition = "#cv = :seenVersion";
+                values.put(":seenVersion", Attributes.n(version));
+            }
+            try {
+                dynamo.updateItem(UpdateItemRequest.builder().tableName(config.conversationsTable())
+                        .key(Map.of(Conversation.ID, Attributes.s(message.conversation())))
+                        .updateExpression("SET #scores = :scores, #neg = :neg, #cv = :version")
+                        .conditionExpression(condition).expressionAttributeNames(Map.of("#scores", RECENT_SCORES,
+                                "#neg", Conversation.NEGATIVITY, "#cv", PROJECTION_VERSION))
+                        .expressionAttributeValues(values).build());
+                return Applied.APPLIED;
+            } catch (ConditionalCheckFailedException changed) {
+                LOG.debugf("conversation %s changed while applying the score of %s (attempt %d)",
+                        message.conversation(), message.id(), attempt);
+            }
+        }
+        throw new IllegalStateException("conversation " + message.conversation()
+                + " kept changing while applying the score of " + message.id());
     }
 
     static boolean alreadyApplied(Map<String, AttributeValue> item, String messageId, String eventId) {

@@ -73,7 +73,8 @@ public class HistoryService {
     public MessageView view(Message m) {
         return new MessageView(m.id(), m.conversation(), m.direction().wire(), m.from(), m.to(), m.body(),
                 m.twilioSid(), m.status(), m.createdAt(), m.updatedAt(), m.media().stream().map(this::view).toList(),
-                m.details(), m.agent(), m.errorCode(), m.errorMessage(), m.statusTimes(), m.reason());
+                m.details(), m.agent(), m.errorCode(), m.errorMessage(), m.statusTimes(), m.reason(),
+                HistoryViews.SentimentView.of(m.sentiment()));
     }
 
     /** The newest messages of a conversation, oldest first, as an agent's timeline starts. */

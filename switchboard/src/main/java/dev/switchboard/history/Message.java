@@ -50,11 +50,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *            (index {@link #BY_SEQ_INDEX}); the key {@code id} is derived from what makes the message unique
  * @param reason
  *            machine-readable reason a reply failed where Twilio gave none, e.g. {@code unknown_outcome}
+ * @param sentiment
+ *            the console's stored score of an inbound message; null until scored (never written with the message)
  */
 public record Message(String conversation, String id, Direction direction, String from, String to, String body,
         String twilioSid, String status, Instant createdAt, Instant updatedAt, List<MediaItem> media,
         Map<String, String> details, String agent, Integer errorCode, String errorMessage,
-        Map<String, Instant> statusTimes, String seq, String reason) {
+        Map<String, Instant> statusTimes, String seq, String reason, StoredSentiment sentiment) {
 
     public enum Direction {
         INBOUND, OUTBOUND;
@@ -160,7 +162,7 @@ public record Message(String conversation, String id, Direction direction, Strin
                 Instant.ofEpochMilli(Attributes.longOf(item, UPDATED_AT)), media, Map.copyOf(details),
                 Attributes.string(item, AGENT), errorCode == null ? null : errorCode.intValue(),
                 Attributes.string(item, ERROR_MESSAGE), times, Attributes.string(item, SEQ),
-                Attributes.string(item, REASON));
+                Attributes.string(item, REASON), StoredSentiment.from(item));
     }
 
     /** The kind of work still owed on a stored item ({@code reply}, {@code media}), if any. */

@@ -80,7 +80,7 @@ public class InboundService {
         return new Message(conversation.id(), sms.messageSid(), Message.Direction.INBOUND, sms.from(), sms.to(),
                 sms.body(), sms.messageSid(), RECEIVED, now, now,
                 sms.media().stream().map(m -> MediaItem.pending(m.index(), m.url(), m.contentType())).toList(),
-                sms.details(), null, null, null, Map.of(RECEIVED, now), ids.next(), null);
+                sms.details(), null, null, null, Map.of(RECEIVED, now), ids.next(), null, null);
     }
 
     private void count(String outcome, String status) {

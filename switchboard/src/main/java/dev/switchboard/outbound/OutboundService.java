@@ -71,7 +71,7 @@ public class OutboundService {
         String seq = ids.next();
         Message message = new Message(conversation.id(), clientId == null ? seq : replyId(agent, clientId),
                 Message.Direction.OUTBOUND, conversation.business(), conversation.customer(), body, null, queued, now,
-                now, List.of(), Map.of(), agent, null, null, Map.of(queued, now), seq, null);
+                now, List.of(), Map.of(), agent, null, null, Map.of(queued, now), seq, null, null);
         if (history.recordOutbound(message) == HistoryStore.Outcome.DUPLICATE) {
             return history.message(message.conversation(), message.id()).orElse(message);
         }

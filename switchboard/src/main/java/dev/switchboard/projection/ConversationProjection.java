@@ -11,11 +11,13 @@ import dev.switchboard.events.MessageChangeListener;
 import dev.switchboard.history.ConversationProjectionStore;
 import dev.switchboard.history.ConversationProjectionStore.Applied;
 import dev.switchboard.history.Message;
+import dev.switchboard.history.StoredSentiment;
 
 /**
  * Keeps conversation summaries as a projection of the messages stream: each message's INSERT is applied to its
- * conversation once, before routing reads it ({@link MessageChangeListener#PROJECTION}). Later changes of a message
- * (statuses, media) leave the summary as it is.
+ * conversation once, before routing reads it ({@link MessageChangeListener#PROJECTION}). The console's score of a
+ * customer message (its MODIFY adding {@code sentiment}) updates the conversation's negativity, which routing reads.
+ * Other later changes of a message (statuses, media) leave the summary as it is.
  */
 @ApplicationScoped
 public class ConversationProjection implements MessageChangeListener {
@@ -67,7 +69,18 @@ public class ConversationProjection implements MessageChangeListener {
 
     @Override
     public void onMessageChange(MessageChange change) {
-        if (!"INSERT".equals(change.eventName()) || change.newImage() == null || change.newImage().isEmpty()) {
+        if (change.newImage() == null || change.newImage().isEmpty()) {
+            return;
+        }
+        if ("MODIFY".equals(change.eventName()) && StoredSentiment.isScoreWrite(change.newImage())) {
+            Message scored = Message.from(change.newImage());
+            if (scored.direction() == Message.Direction.INBOUND) {
+                Applied applied = store.applyScore(scored, scored.sentiment());
+                metrics.counter("switchboard.projection.scores", "outcome", applied.name().toLowerCase()).increment();
+            }
+            return;
+        }
+        if (!"INSERT".equals(change.eventName())) {
             return;
         }
         Message message = Message.from(change.newImage());

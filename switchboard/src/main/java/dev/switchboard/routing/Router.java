@@ -20,9 +20,10 @@ import dev.switchboard.history.HistoryStore;
 import dev.switchboard.history.HistoryViews.ConversationView;
 
 /**
- * Matches waiting conversations with available agents: longest-waiting conversation first, to its last agent when they
- * have room, else to the agent with the most free capacity (ties: longest idle). Safe to run on every instance at once:
- * each assignment is a conditional transaction.
+ * Matches waiting conversations with available agents: highest priority first (waiting time plus a bounded boost for an
+ * angry customer, see {@link QueueOrder}; among the {@value #PAGE} longest waiting), to its last agent when they have
+ * room, else to the agent with the most free capacity (ties: longest idle). Safe to run on every instance at once: each
+ * assignment is a conditional transaction.
  */
 @ApplicationScoped
 public class Router {
@@ -82,7 +83,8 @@ public class Router {
             if (agents.isEmpty()) {
                 return;
             }
-            List<Conversation> waiting = store.waiting(PAGE);
+            List<Conversation> waiting = QueueOrder.order(store.waiting(PAGE), config.negativeBoost(),
+                    config.maxPriorityWait(), java.time.Instant.now());
             if (waiting.isEmpty()) {
                 return;
             }

@@ -42,4 +42,19 @@ public interface RoutingConfig {
      */
     @WithDefault("5s")
     Duration sweepInterval();
+
+    /**
+     * How much earlier than its waiting time says a waiting conversation whose customer sounds very negative is routed
+     * (scaled by the conversation's negativity, 0..100 %, from its customer's last stored scores). Bounded, so a
+     * neutral conversation waits at most this much longer because of angrier ones.
+     */
+    @WithDefault("2m")
+    Duration negativeBoost();
+
+    /**
+     * A waiting conversation older than this goes before every boosted one (oldest first among them), so nobody is
+     * starved whatever the others' scores.
+     */
+    @WithDefault("5m")
+    Duration maxPriorityWait();
 }

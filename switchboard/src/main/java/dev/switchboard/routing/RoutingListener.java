@@ -11,13 +11,15 @@ import dev.switchboard.events.MessageChangeListener;
 import dev.switchboard.history.Conversation;
 import dev.switchboard.history.HistoryService;
 import dev.switchboard.history.HistoryStore;
+import dev.switchboard.history.HistoryViews;
 import dev.switchboard.history.Message;
 import dev.switchboard.history.MessageStatus;
 
 /**
  * Turns confirmed message writes into routing, after the conversation projection has applied them: a customer's message
- * goes to their conversation's agent, or queues it for one; a reply's status changes reach the agent. Every step
- * tolerates a repeated event.
+ * goes to their conversation's agent, or queues it for one; a reply's status changes reach the agent; the console's
+ * stored score of a customer message reaches the agent as a {@code sentiment} frame. Every step tolerates a repeated
+ * event.
  */
 @ApplicationScoped
 public class RoutingListener implements MessageChangeListener {
@@ -59,6 +61,13 @@ public class RoutingListener implements MessageChangeListener {
     }
 
     private void tellAgent(Conversation conversation, Message message, String eventName) {
+        if (message.direction() == Message.Direction.INBOUND && "MODIFY".equals(eventName)
+                && message.sentiment() != null && message.sentiment().at() >= message.updatedAt().toEpochMilli()) {
+            // The console's stored score arrived: the one score every agent and routing see.
+            delivery.toAgent(conversation.agent(), new Frames.Sentiment(conversation.id(), message.id(),
+                    message.createdAt(), HistoryViews.SentimentView.of(message.sentiment())));
+            return;
+        }
         if (message.direction() == Message.Direction.OUTBOUND && "MODIFY".equals(eventName)) {
             if (MessageStatus.QUEUED.wire().equals(message.status())) {
                 return; // a send being claimed: nothing the agent sees has changed

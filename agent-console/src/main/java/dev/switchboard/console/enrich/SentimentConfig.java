@@ -85,4 +85,13 @@ public interface SentimentConfig {
     /** Conversations whose trend is kept; the least recently touched is forgotten first. */
     @WithDefault("5000")
     int trendConversations();
+
+    /**
+     * Fallback only: score the messages this instance's agents see, here, per instance (an LRU by message id). Off (the
+     * default), every customer message is scored once for the whole system from the messages stream (package
+     * {@code scoring}) and its stored score reaches the browser through the switchboard's {@code sentiment} frame; turn
+     * it on only for a console that cannot read the stream.
+     */
+    @WithDefault("false")
+    boolean scoreLocally();
 }

@@ -35,10 +35,12 @@ public class SentimentService {
     private final Counter cached;
     private final Counter skipped;
     private final Timer scoring;
+    private final boolean scoresLocally;
 
     @Inject
     public SentimentService(SentimentConfig config, SentimentScorer scorer, MeterRegistry registry) {
         this.scorer = scorer;
+        this.scoresLocally = config.scoreLocally();
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.queueSize()), task -> {
@@ -63,6 +65,11 @@ public class SentimentService {
         this.scoring = Timer.builder("console.sentiment.scoring").description("Time to score one message, on a worker")
                 .register(registry);
         registry.gauge("console.sentiment.queue", workers, w -> w.getQueue().size());
+    }
+
+    /** Whether this instance scores what its agents see (the fallback; see {@link SentimentConfig#scoreLocally()}). */
+    public boolean scoresLocally() {
+        return scoresLocally;
     }
 
     /** @return the message's score if it is scored already on this instance, else null */

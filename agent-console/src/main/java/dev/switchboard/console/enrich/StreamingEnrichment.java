@@ -58,6 +58,7 @@ public class StreamingEnrichment implements Enrichment {
     private final Trends trends;
     private final RelativeTime time;
     private final RelativeConfig relative;
+    private final boolean scoreLocally;
 
     /** A customer message to score once its frame is out. */
     private record Pending(String conversation, String messageId, Instant createdAt, String body) {
@@ -73,6 +74,7 @@ public class StreamingEnrichment implements Enrichment {
         this.trends = trends;
         this.time = time;
         this.relative = relative;
+        this.scoreLocally = sentiments.scoresLocally();
     }
 
     @Override
@@ -158,6 +160,15 @@ public class StreamingEnrichment implements Enrichment {
                 frame.put("statusRelative", now.statusRelative());
             }
         }
+        case "sentiment" -> {
+            // The stored score's change event, from the switchboard: the one score every agent sees.
+            Sentiment stored = stored(frame.get("sentiment"));
+            String id = frame.path("messageId").asText(null);
+            if (stored != null && id != null) {
+                frame.set("trend",
+                        JSON.valueToTree(trends.record(conversation, id, instant(frame.get("createdAt")), stored)));
+            }
+        }
         case "unassigned" -> {
             String gone = conversation;
             afterSent.add(() -> labels.forget(gone));
@@ -188,6 +199,14 @@ public class StreamingEnrichment implements Enrichment {
         if (!direction.equals("inbound") || id == null) {
             return;
         }
+        Sentiment stored = stored(message.get("sentiment"));
+        if (stored != null) {
+            trends.record(conversation, id, createdAt, stored);
+            return;
+        }
+        if (!scoreLocally) {
+            return; // its stored score follows as a sentiment frame
+        }
         Sentiment cached = sentiments.cached(id);
         if (cached == null) {
             Pending pending = new Pending(conversation, id, createdAt, message.path("body").asText(""));
@@ -196,6 +215,15 @@ public class StreamingEnrichment implements Enrichment {
             message.set("sentiment", JSON.valueToTree(cached));
             trends.record(conversation, id, createdAt, cached);
         }
+    }
+
+    /** A score the switchboard sent (stored on the message), or null. */
+    private static Sentiment stored(JsonNode node) {
+        if (node == null || !node.isObject() || !node.hasNonNull("label")) {
+            return null;
+        }
+        return new Sentiment(node.get("label").asText(), node.hasNonNull("score") ? node.get("score").asInt() : null,
+                node.hasNonNull("flag") ? node.get("flag").asText() : null);
     }
 
     /** A message's labels as of now: {@code relative} from its creation, {@code statusRelative} if outbound. */

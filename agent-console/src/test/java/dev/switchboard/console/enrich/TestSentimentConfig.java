@@ -14,6 +14,12 @@ record TestSentimentConfig(int threads, int queueSize, int cacheSize, Duration t
         this(threads, queueSize, cacheSize, timeout, 3);
     }
 
+    /** These tests drive the per-instance fallback path. */
+    @Override
+    public boolean scoreLocally() {
+        return true;
+    }
+
     @Override
     public int parseMaxLength() {
         return 80;

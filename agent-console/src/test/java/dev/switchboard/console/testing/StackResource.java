@@ -48,6 +48,9 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
         // Reconnects within a test's patience.
         config.put("console.reconnect.min-delay", "200ms");
         config.put("console.reconnect.max-delay", "2s");
+        // Scores every customer message once, from the stack's messages stream.
+        config.put("console.scoring.enabled", "true");
+        config.put("console.scoring.endpoint", running.dynamoEndpoint());
         return config;
     }
 
@@ -87,6 +90,11 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
             this.standIn = standIn;
             this.keys = keys;
             this.port = port;
+        }
+
+        /** DynamoDB Local's endpoint, which the switchboard and the console's scoring share. */
+        public String dynamoEndpoint() {
+            return aws.dynamo().endpoint();
         }
 
         public String switchboardUrl() {
