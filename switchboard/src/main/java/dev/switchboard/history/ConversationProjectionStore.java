@@ -110,7 +110,8 @@ public class ConversationProjectionStore {
         Update update = new Update(message);
         String lastSeq = Attributes.string(item, LAST_MESSAGE_SEQ);
         boolean newer = lastSeq == null || message.seq() == null || message.seq().compareTo(lastSeq) > 0;
-        if (newer) {
+        // A private note is history for agents, not the conversation's last word: preview and counts stay.
+        if (newer && message.direction() != Message.Direction.NOTE) {
             update.setLast();
         }
         State state = State.fromWire(Attributes.string(item, Conversation.STATE));
@@ -212,6 +213,9 @@ public class ConversationProjectionStore {
         }
 
         void counts() {
+            if (message.direction() == Message.Direction.NOTE) {
+                return;
+            }
             values.put(":one", Attributes.n(1));
             names.put("#count", Conversation.MESSAGE_COUNT);
             adds.add("#count :one");
@@ -224,7 +228,8 @@ public class ConversationProjectionStore {
         UpdateItemRequest build(String condition, Map<String, String> conditionNames) {
             Map<String, String> allNames = new HashMap<>(names);
             allNames.putAll(conditionNames);
-            String expression = "SET " + String.join(", ", sets) + " ADD " + String.join(", ", adds);
+            String expression = "SET " + String.join(", ", sets)
+                    + (adds.isEmpty() ? "" : " ADD " + String.join(", ", adds));
             return UpdateItemRequest.builder().tableName(config.conversationsTable())
                     .key(Map.of(Conversation.ID, Attributes.s(message.conversation()))).updateExpression(expression)
                     .conditionExpression(condition).expressionAttributeNames(allNames).expressionAttributeValues(values)

@@ -18,6 +18,8 @@ import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.Frames;
 import dev.switchboard.delivery.LocalSockets;
 import dev.switchboard.history.Conversation;
+import dev.switchboard.history.ReadMarks;
+import dev.switchboard.notes.NoteService;
 import dev.switchboard.outbound.AgentActionRefused;
 import dev.switchboard.outbound.OutboundService;
 import dev.switchboard.routing.InstanceId;
@@ -43,9 +45,14 @@ public class AgentCommands {
     private final SocketConfig limits;
     private final ObjectMapper json;
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+    private final NoteService notes;
+    private final ReadMarks reads;
 
     AgentCommands(Tokens tokens, RoutingStore routing, Router router, OutboundService outbound, Delivery delivery,
-            LocalSockets sockets, InstanceId instance, RoutingConfig config, SocketConfig limits, ObjectMapper json) {
+            LocalSockets sockets, InstanceId instance, RoutingConfig config, SocketConfig limits, ObjectMapper json,
+            NoteService notes, ReadMarks reads) {
+        this.notes = notes;
+        this.reads = reads;
         this.tokens = tokens;
         this.routing = routing;
         this.router = router;
@@ -138,6 +145,15 @@ public class AgentCommands {
             router.drain();
         }
         case "transfer" -> transfer(agent, command);
+        case "note" -> notes.note(agent, command.conversation(), command.body());
+        case "retry" -> outbound.retry(agent, command.conversation(), command.messageId());
+        case "read" -> {
+            outbound.ownedBy(agent, command.conversation());
+            if (!reads.markRead(command.conversation(), agent)) {
+                throw new AgentActionRefused("not_assigned", "conversation is not yours");
+            }
+            delivery.toAgent(agent, new Frames.Read(command.conversation()));
+        }
         default -> throw new AgentActionRefused("bad_request", "unknown command type " + command.type());
         }
     }
