@@ -433,6 +433,101 @@ class ConsoleBrowserTest {
         }
     }
 
+    /**
+     * A private note stands out in the timeline and never reaches the phone (a reply sent after it does); opening a
+     * conversation clears its unread count on the switchboard; a reply that failed shows Retry and, pressed, reaches
+     * the phone as a new attempt while the failed one stays.
+     */
+    @Test
+    void privateNotesReadStateAndRetry() throws Exception {
+        Browser browser = agentBrowser;
+        String agent = SwitchboardApi.createAgent("noa", "Noa Example");
+        browser.emulate(1280, 800, false);
+        signIn(browser, agent, "Noa Example");
+        goAvailable(browser, 10);
+        String customer = SwitchboardApi.newCustomer();
+        try {
+            phoneText(customer, "Is anyone reading these?");
+            awaitConversation(browser, customer, ROUTED);
+            browser.await("the unread badge", SOON, d -> conversationItem(browser, customer)
+                    .findElements(testId("conv-unread")).stream().anyMatch(b -> "1".equals(b.getText())));
+
+            // Opening it reads it: the badge goes, and so does the switchboard's count.
+            openConversation(browser, customer);
+            browser.await("no badge", SOON,
+                    d -> conversationItem(browser, customer).findElements(testId("conv-unread")).isEmpty());
+            browser.await("unread 0 on the switchboard", SOON, d -> {
+                JsonNode summary = SwitchboardApi.conversation(customer, "assigned");
+                return summary != null && summary.path("unread").asInt(-1) == 0;
+            });
+
+            // A note: written in the same composer, which says it is one; shown unmistakably as one.
+            browser.find("note-toggle").click();
+            browser.await("the composer in note mode", SOON,
+                    d -> "note".equals(browser.find("composer").getAttribute("data-mode"))
+                            && "Add note".equals(browser.find("composer-send").getText()));
+            WebElement reply = browser.find("composer-input");
+            reply.sendKeys("Long-time customer, offer free shipping.", Keys.ENTER);
+            WebElement note = browser.await("the note in the timeline", SOON,
+                    d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=note]")).stream()
+                            .findFirst().orElse(null));
+            assertTrue(note.findElement(testId("note-label")).getText().startsWith("PRIVATE NOTE"),
+                    note.findElement(testId("note-label")).getText());
+            assertEquals("Long-time customer, offer free shipping.",
+                    note.findElement(testId("message-body")).getText());
+            assertTrue(note.getAttribute("class").contains("note"));
+            browser.screenshot("console-1280x800-note");
+            browser.emulate(390, 844, true);
+            browser.await("the conversation on a phone-sized screen", SOON,
+                    d -> browser.find("timeline").isDisplayed());
+            browser.screenshot("console-390x844-note");
+            browser.emulate(1280, 800, false);
+
+            // Positive control: a reply after the note reaches the phone; the note never does.
+            browser.find("note-toggle").click();
+            browser.await("the composer back to replies", SOON,
+                    d -> "Send".equals(browser.find("composer-send").getText()));
+            reply.sendKeys("Yes! We are here.", Keys.ENTER);
+            phone.await("the reply on the phone", ROUTED, d -> outboundOnPhone("Yes! We are here."));
+            assertEquals(null, outboundOnPhone("Long-time customer, offer free shipping."));
+            for (JsonNode sent : SwitchboardApi.sentTo(customer)) {
+                assertFalse(sent.path("body").asText().contains("free shipping"), sent.toString());
+            }
+
+            // A reply to a number that fails: Retry, once it no longer fails, sends it again.
+            StackResource.stack().standIn().failing().add(customer);
+            reply.sendKeys("Your refund is on its way.", Keys.ENTER);
+            WebElement retry = browser.await("Retry on the failed reply", ROUTED,
+                    d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=outbound]")).stream()
+                            .filter(m -> m.getText().startsWith("Your refund is on its way."))
+                            .flatMap(m -> m.findElements(testId("message-retry")).stream()).findFirst().orElse(null));
+            browser.screenshot("console-1280x800-retry");
+            StackResource.stack().standIn().failing().remove(customer);
+            retry.click();
+            browser.await("the failed one marked as sent again", SOON, d -> !browser.all("message-retried").isEmpty());
+            browser.await("the new attempt delivered", ROUTED,
+                    d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=outbound]")).stream()
+                            .filter(m -> m.getText().startsWith("Your refund is on its way."))
+                            .anyMatch(m -> m.findElements(testId("message-status")).stream()
+                                    .anyMatch(st -> "delivered".equals(st.getAttribute("data-status")))));
+            List<String> statuses = browser.await("both attempts in the timeline", SOON, d -> {
+                List<String> found = d.findElements(By.cssSelector("[data-testid=message][data-direction=outbound]"))
+                        .stream().filter(m -> m.getText().startsWith("Your refund is on its way."))
+                        .map(m -> m.findElement(testId("message-status")).getAttribute("data-status")).toList();
+                return found.size() == 2 ? found : null;
+            });
+            assertEquals(List.of("failed", "delivered"), statuses);
+            phone.await("the new attempt on the phone", SOON,
+                    d -> phone.css("[data-testid=phone-message][data-direction=outbound]").stream()
+                            .anyMatch(m -> "delivered".equals(m.getAttribute("data-status"))
+                                    && m.findElements(testId("phone-message-body")).stream()
+                                            .anyMatch(b -> "Your refund is on its way.".equals(b.getText()))));
+        } finally {
+            StackResource.stack().standIn().failing().remove(customer);
+            goAwayAndSignOut(browser);
+        }
+    }
+
     private static void blur(Browser browser) {
         ((JavascriptExecutor) browser.driver()).executeScript("document.activeElement.blur()");
     }
