@@ -130,10 +130,14 @@ public class ConversationProjectionStore {
         update.remember(remembered, eventId, version);
         update.counts();
         Map<String, String> names = Map.of("#cv", PROJECTION_VERSION, "#cs", Conversation.STATE);
-        update.values.put(":seenVersion", Attributes.n(version));
+        boolean versioned = item.containsKey(PROJECTION_VERSION);
+        if (versioned) {
+            // An item no message was projected into yet (a conversation an agent started) has no version: DynamoDB
+            // refuses a value the expression does not use.
+            update.values.put(":seenVersion", Attributes.n(version));
+        }
         update.values.put(":seenState", Attributes.s(state.wire()));
-        String condition = (item.containsKey(PROJECTION_VERSION) ? "#cv = :seenVersion" : "attribute_not_exists(#cv)")
-                + " AND #cs = :seenState";
+        String condition = (versioned ? "#cv = :seenVersion" : "attribute_not_exists(#cv)") + " AND #cs = :seenState";
         return update.build(condition, names);
     }
 

@@ -24,6 +24,7 @@ import dev.switchboard.history.HistoryConfig;
 import dev.switchboard.history.MessageIds;
 import dev.switchboard.testing.AgentClient;
 import dev.switchboard.testing.Agents;
+import dev.switchboard.testing.Auth;
 import dev.switchboard.testing.CrashState;
 import dev.switchboard.testing.History;
 import dev.switchboard.testing.LocalServersResource;
@@ -175,6 +176,122 @@ class AgentToolsTest {
             assertEquals("bad_request", a.await("error", f -> !"not_failed".equals(f.get("code")), SOON).get("code"));
             assertFalse(standInBodies(customer).size() > 1);
         }
+    }
+
+    @Test
+    void startOpensAConversationAssignedToTheCallerAndSendsTheFirstText() {
+        String ann = Agents.create("ann");
+        String bob = Agents.create("bob");
+        String customer = Webhooks.newCustomer();
+        String other = Webhooks.newCustomer();
+        try (AgentClient a = Agents.connect(ann); AgentClient b = Agents.connect(bob)) {
+            a.await("presence", SOON);
+            // Room for one: the second start is refused, and nothing goes to that number.
+            a.send(Map.of("type", "available", "capacity", 1));
+            a.await("presence", f -> Integer.valueOf(1).equals(f.get("capacity")), SOON);
+            a.send(Map.of("type", "start", "customer", customer, "body", "Hi! Your table for 4 is ready at 8.",
+                    "clientId", "start-1"));
+            Map<String, Object> assigned = a.await("assigned", f -> customer.equals(f.get("customer")), SOON);
+            assertEquals(Webhooks.BUSINESS + "#" + customer, assigned.get("conversation"));
+            Awaitility.await().atMost(SOON)
+                    .until(() -> standInBodies(customer).contains("Hi! Your table for 4 is ready at 8."));
+            var summary = History.awaitConversation(customer, "assigned", 1);
+            assertEquals(ann, summary.getString("agent"));
+            assertEquals("Hi! Your table for 4 is ready at 8.", summary.getString("lastMessagePreview"));
+            assertEquals(0, summary.getInt("unread"));
+
+            a.send(Map.of("type", "start", "customer", other, "body", "Hello from us"));
+            assertEquals("agent_unavailable", a.await("error", SOON).get("code"));
+
+            // Another agent cannot take it over by starting it again.
+            b.send(Map.of("type", "start", "customer", customer, "body", "me too"));
+            assertEquals("not_assigned", b.await("error", SOON).get("code"));
+            b.send(Map.of("type", "start", "customer", "5551234", "body", "hello"));
+            assertEquals("bad_request", b.await("error", f -> !"not_assigned".equals(f.get("code")), SOON).get("code"));
+
+            // A customer answering lands in the started conversation, with its agent.
+            Webhooks.post(Webhooks.sms(customer, "Great, thanks")).then().statusCode(200);
+            a.await("update", f -> "Great, thanks".equals(message(f).get("body")), SOON);
+            assertEquals(List.of("Hi! Your table for 4 is ready at 8."), standInBodies(customer));
+            assertTrue(standInBodies(other).isEmpty());
+        }
+    }
+
+    @Test
+    void startToAnOptedOutNumberIsRefused() {
+        String ann = Agents.create("ann");
+        String customer = Webhooks.newCustomer();
+        try (AgentClient a = Agents.connect(ann)) {
+            a.await("presence", SOON);
+            Webhooks.post(Webhooks.sms(customer, "STOP")).then().statusCode(200);
+            Awaitility.await().atMost(FIRST).until(() -> optedOut(customer));
+
+            a.send(Map.of("type", "start", "customer", customer, "body", "We miss you! 20% off today."));
+            assertEquals("opted_out", a.await("error", SOON).get("code"));
+            a.assertNone("assigned", f -> customer.equals(f.get("customer")), Duration.ofSeconds(2));
+            // Positive control: once they text START, the same start goes through.
+            Webhooks.post(Webhooks.sms(customer, "START")).then().statusCode(200);
+            Awaitility.await().atMost(SOON).until(() -> !optedOut(customer));
+            Queue.closeAllOpen(dynamo, config);
+            a.send(Map.of("type", "start", "customer", customer, "body", "Welcome back!"));
+            a.await("assigned", f -> customer.equals(f.get("customer")), SOON);
+            Awaitility.await().atMost(SOON).until(() -> standInBodies(customer).contains("Welcome back!"));
+            assertEquals(List.of("Welcome back!"), standInBodies(customer));
+        }
+    }
+
+    @Test
+    void theTransferPickerListsAgentsWithRoomAndARefusalSaysWhy() {
+        String ann = Agents.create("ann");
+        String bob = Agents.create("bob");
+        String cat = Agents.create("cat");
+        String customer = Webhooks.newCustomer();
+        String conversation = Webhooks.BUSINESS + "#" + customer;
+        try (AgentClient a = Agents.connect(ann); AgentClient b = Agents.connect(bob);
+                AgentClient c = Agents.connect(cat)) {
+            a.available(3);
+            a.await("presence", f -> "available".equals(f.get("presence")), SOON);
+            c.send(Map.of("type", "available", "capacity", 1));
+            c.await("presence", f -> "available".equals(f.get("presence")), SOON);
+            b.await("presence", SOON);
+            c.send(Map.of("type", "start", "customer", Webhooks.newCustomer(), "body", "cat is now full"));
+            c.await("assigned", SOON);
+            Webhooks.post(Webhooks.sms(customer, "transfer me")).then().statusCode(200);
+            a.await("assigned", f -> customer.equals(f.get("customer")), FIRST);
+
+            String token = Auth.token(ann, Auth.PASSWORD);
+            var listed = RestAssured.given().auth().oauth2(token).queryParam("available", true).get("/agents").then()
+                    .statusCode(200).extract().jsonPath();
+            List<String> names = listed.getList("agents.agent", String.class);
+            assertTrue(names.contains(ann), names.toString());
+            assertFalse(names.contains(bob), "away: " + names);
+            assertFalse(names.contains(cat), "full: " + names);
+            Map<String, Object> me = listed.getMap("agents.find { it.agent == '" + ann + "' }");
+            assertEquals(2, me.get("free"));
+            assertEquals(3, me.get("capacity"));
+            RestAssured.given().auth().oauth2(token).get("/agents").then().statusCode(400);
+            RestAssured.given().queryParam("available", true).get("/agents").then().statusCode(401);
+
+            a.send(Map.of("type", "transfer", "conversation", conversation, "agent", "nobody-" + ann));
+            assertTrue(((String) a.await("error", SOON).get("reason")).startsWith("no such agent"));
+            a.send(Map.of("type", "transfer", "conversation", conversation, "agent", bob));
+            assertTrue(((String) a.await("error", f -> ((String) f.get("reason")).contains(bob), SOON).get("reason"))
+                    .contains("offline"));
+            a.send(Map.of("type", "transfer", "conversation", conversation, "agent", cat));
+            assertTrue(((String) a.await("error", f -> ((String) f.get("reason")).contains(cat), SOON).get("reason"))
+                    .contains("full"));
+            assertEquals(ann, History.conversation(customer, "assigned").getString("agent"));
+        }
+    }
+
+    private static boolean optedOut(String customer) {
+        for (String state : List.of("waiting", "assigned", "closed")) {
+            var c = History.conversation(customer, state);
+            if (c.get() != null) {
+                return c.getBoolean("optedOut");
+            }
+        }
+        return false;
     }
 
     @SuppressWarnings("unchecked")

@@ -21,6 +21,7 @@ import dev.switchboard.history.Conversation;
 import dev.switchboard.history.ReadMarks;
 import dev.switchboard.notes.NoteService;
 import dev.switchboard.outbound.AgentActionRefused;
+import dev.switchboard.outbound.ConversationStarter;
 import dev.switchboard.outbound.OutboundService;
 import dev.switchboard.routing.InstanceId;
 import dev.switchboard.routing.Presence;
@@ -47,10 +48,12 @@ public class AgentCommands {
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
     private final NoteService notes;
     private final ReadMarks reads;
+    private final ConversationStarter starter;
 
     AgentCommands(Tokens tokens, RoutingStore routing, Router router, OutboundService outbound, Delivery delivery,
             LocalSockets sockets, InstanceId instance, RoutingConfig config, SocketConfig limits, ObjectMapper json,
-            NoteService notes, ReadMarks reads) {
+            NoteService notes, ReadMarks reads, ConversationStarter starter) {
+        this.starter = starter;
         this.notes = notes;
         this.reads = reads;
         this.tokens = tokens;
@@ -147,6 +150,7 @@ public class AgentCommands {
         case "transfer" -> transfer(agent, command);
         case "note" -> notes.note(agent, command.conversation(), command.body());
         case "retry" -> outbound.retry(agent, command.conversation(), command.messageId());
+        case "start" -> starter.start(agent, command.customer(), command.body(), command.clientId());
         case "read" -> {
             outbound.ownedBy(agent, command.conversation());
             if (!reads.markRead(command.conversation(), agent)) {
@@ -169,11 +173,23 @@ public class AgentCommands {
             throw new AgentActionRefused("not_assigned", "conversation is not yours");
         }
         if (result == RoutingStore.Assignment.AGENT_UNAVAILABLE) {
-            throw new AgentActionRefused("agent_unavailable", target + " is not available or has no room");
+            throw new AgentActionRefused("agent_unavailable", whyUnavailable(target));
         }
         delivery.toAgent(agent, new Frames.Unassigned(command.conversation(), "transferred"));
         router.sendAssigned(command.conversation(), target);
         router.drain();
+    }
+
+    /** Which of "no such agent", "offline" or "full" kept a transfer from happening, in words the console shows. */
+    private String whyUnavailable(String target) {
+        Presence presence = routing.presence(target).orElse(null);
+        if (presence == null) {
+            return "no such agent: " + target;
+        }
+        if (presence.status() != Presence.Status.AVAILABLE || presence.disconnectedAt() != null) {
+            return target + " is offline or away";
+        }
+        return target + " is full (" + presence.load() + " of " + presence.capacity() + " conversations)";
     }
 
     private void sendPresence(String agent, Presence presence) {
