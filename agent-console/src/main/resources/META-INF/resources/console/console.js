@@ -11,6 +11,7 @@ const WARN_SEGMENTS = 10;
 const MAX_REPLY_CHARACTERS = 1600;
 const CANNED_MAX_AGE_MS = 60000;
 const RESTORE_WINDOW_MS = 15000;
+const RESOLVE_UNDO_MS = 5000;
 const SENTIMENTS = ['very negative', 'negative', 'neutral', 'positive', 'very positive'];
 const COMMAND_ERRORS = new Set(['opted_out', 'empty_body', 'body_too_long', 'not_assigned', 'rate_limited',
   'unavailable', 'bad_request']);
@@ -232,9 +233,11 @@ function onAssigned(frame) {
   state.conversations.set(conv.id, conv);
   contact(conv.customer);
   if (state.starting && state.starting.customer === conv.customer) {
-    // The conversation this agent just started: open it.
+    // The conversation this agent just started: open it; the form starts empty next time.
     state.starting = null;
     $('start-form').hidden = true;
+    $('start-customer').value = '';
+    $('start-body').value = '';
     select(conv.id, false);
     return;
   }
@@ -328,6 +331,7 @@ function onUnassigned(frame) {
   }
   if (state.selected === frame.conversation) {
     state.selected = null;
+    $('transfer-agent').value = '';
     document.body.dataset.view = 'list';
     if (state.me) {
       drafts.saveSelection(state.me.agent, null);
@@ -813,6 +817,8 @@ function startConversation(event) {
       // Already ours: the text goes into it, no new assignment comes.
       state.starting = null;
       $('start-form').hidden = true;
+      $('start-customer').value = '';
+      $('start-body').value = '';
       select(open.id, false);
     }
   }
@@ -825,6 +831,56 @@ function toggleStartForm(show) {
     $('start-error').textContent = '';
     $('start-customer').focus();
   }
+}
+
+/** Agents with room now, offered in the transfer field (typing a name still works). */
+function loadTransferOptions() {
+  fetch(`${API}/agents/available`, { credentials: 'same-origin' })
+    .then((response) => (response.ok ? response.json() : null)).catch(() => null).then((answer) => {
+      if (!answer || !Array.isArray(answer.agents)) {
+        return;
+      }
+      const mine = state.me ? state.me.agent : null;
+      $('transfer-options').replaceChildren(...answer.agents.filter((a) => a.agent !== mine).map((a) => el('option', {
+        value: a.agent, label: `${a.displayName || a.agent} · ${a.free} free`, 'data-testid': 'transfer-option',
+        text: `${a.displayName || a.agent} · ${a.free} free` })));
+    });
+}
+
+/**
+ * Resolve asks for no confirmation: it goes to the switchboard after a few seconds, and Undo in the notice keeps the
+ * conversation as it was. Another Resolve, or leaving the page, sends a pending one at once.
+ */
+function resolveWithUndo(id) {
+  flushResolve();
+  const conv = conversation(id);
+  const who = conv ? label(conv.customer) : id;
+  const undo = el('button', { type: 'button', class: 'link', 'data-testid': 'resolve-undo', text: 'Undo' });
+  const item = el('div', { class: 'notice info', role: 'status', 'data-testid': 'resolve-pending' },
+    el('span', { text: `Resolving the conversation with ${who}…` }), undo);
+  const pending = { id, item, timer: setTimeout(() => flushResolve(), RESOLVE_UNDO_MS) };
+  undo.addEventListener('click', () => {
+    clearTimeout(pending.timer);
+    if (state.pendingResolve === pending) {
+      state.pendingResolve = null;
+    }
+    item.remove();
+    notice(`Kept the conversation with ${who}.`, 'info');
+  });
+  state.pendingResolve = pending;
+  $('notices').append(item);
+  placeNotices();
+}
+
+function flushResolve() {
+  const pending = state.pendingResolve;
+  if (!pending) {
+    return;
+  }
+  state.pendingResolve = null;
+  clearTimeout(pending.timer);
+  pending.item.remove();
+  send({ type: 'resolve', conversation: pending.id });
 }
 
 // ---- socket ----------------------------------------------------------------------------------------------------
@@ -1069,9 +1125,11 @@ async function start() {
   });
   $('resolve').addEventListener('click', () => {
     if (state.selected) {
-      send({ type: 'resolve', conversation: state.selected });
+      resolveWithUndo(state.selected);
     }
   });
+  // Leaving the page inside the Undo window still resolves.
+  window.addEventListener('pagehide', flushResolve);
   $('transfer-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const agent = $('transfer-agent').value.trim();
@@ -1079,10 +1137,10 @@ async function start() {
       notice('Enter the name of the agent to transfer to.');
       return;
     }
-    if (send({ type: 'transfer', conversation: state.selected, agent })) {
-      $('transfer-agent').value = '';
-    }
+    // The choice stays until the conversation leaves us: a refusal (no such agent, offline, full) keeps it.
+    send({ type: 'transfer', conversation: state.selected, agent });
   });
+  $('transfer-agent').addEventListener('focus', loadTransferOptions);
   $('new-conversation').addEventListener('click', () => toggleStartForm($('start-form').hidden));
   $('start-cancel').addEventListener('click', () => toggleStartForm(false));
   $('start-form').addEventListener('submit', startConversation);

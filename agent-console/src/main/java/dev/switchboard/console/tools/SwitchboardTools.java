@@ -38,6 +38,10 @@ public class SwitchboardTools {
         return relay(() -> switchboard.api().contact(bearer(token), customer));
     }
 
+    public Response availableAgents(String token) {
+        return relay(() -> switchboard.api().availableAgents(bearer(token), true));
+    }
+
     public Response putContact(String token, String customer, JsonNode contact) {
         return relay(() -> switchboard.api().putContact(bearer(token), customer, contact));
     }

@@ -49,6 +49,16 @@ public class ToolsResource {
         return tools.cannedReplies(jwt.getRawToken());
     }
 
+    /**
+     * {@code {agents: [{agent, displayName, free, capacity}]}}, as the switchboard's
+     * {@code GET /agents?available=true}.
+     */
+    @GET
+    @Path("agents/available")
+    public Response availableAgents() {
+        return tools.availableAgents(jwt.getRawToken());
+    }
+
     @GET
     @Path("contacts/{customer}")
     public Response contact(@RestPath String customer) {
