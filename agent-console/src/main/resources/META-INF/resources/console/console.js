@@ -1,6 +1,7 @@
 // The agent console: signs in through /console/api, then lives on /console/ws. Every frame from the switchboard
 // replaces what it describes, so a reconnect (which resends every conversation) never duplicates anything.
 import { measure } from './segments.js';
+import { searchPanel } from './search.js';
 import { picker } from './canned.js';
 import * as alerts from './alerts.js';
 import * as drafts from './drafts.js';
@@ -1142,7 +1143,18 @@ async function start() {
   });
   $('transfer-agent').addEventListener('focus', loadTransferOptions);
   $('new-conversation').addEventListener('click', () => toggleStartForm($('start-form').hidden));
-  $('start-cancel').addEventListener('click', () => toggleStartForm(false));
+  searchPanel({ api: API, el, notice, startAgain: (customer) => {
+    toggleStartForm(true);
+    $('start-customer').value = customer;
+    $('start-body').focus();
+  } });
+  $('start-cancel').addEventListener('click', () => {
+    // Cancel means not this one: the form starts empty next time.
+    $('start-customer').value = '';
+    $('start-body').value = '';
+    $('start-error').textContent = '';
+    toggleStartForm(false);
+  });
   $('start-form').addEventListener('submit', startConversation);
   $('back').addEventListener('click', () => {
     document.body.dataset.view = 'list';

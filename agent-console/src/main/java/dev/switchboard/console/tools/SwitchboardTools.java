@@ -42,6 +42,14 @@ public class SwitchboardTools {
         return relay(() -> switchboard.api().availableAgents(bearer(token), true));
     }
 
+    public Response search(String token, String q) {
+        return relay(() -> switchboard.api().search(bearer(token), q));
+    }
+
+    public Response messages(String token, String customer, Integer limit) {
+        return relay(() -> switchboard.api().messages(bearer(token), customer, limit));
+    }
+
     public Response putContact(String token, String customer, JsonNode contact) {
         return relay(() -> switchboard.api().putContact(bearer(token), customer, contact));
     }

@@ -44,6 +44,17 @@ public interface SwitchboardApi {
     @Path("agents")
     Response availableAgents(@HeaderParam("Authorization") String bearer, @QueryParam("available") boolean available);
 
+    /** {@code GET /conversations/search?q=}, as the agent. */
+    @GET
+    @Path("conversations/search")
+    Response search(@HeaderParam("Authorization") String bearer, @QueryParam("q") String q);
+
+    /** {@code GET /conversations/{customer}/messages?limit=}, as the agent. */
+    @GET
+    @Path("conversations/{customer}/messages")
+    Response messages(@HeaderParam("Authorization") String bearer, @PathParam("customer") String customer,
+            @QueryParam("limit") Integer limit);
+
     /** {@code PUT /contacts/{customer} {name, notes}}, as the agent. */
     @PUT
     @Path("contacts/{customer}")

@@ -592,6 +592,26 @@ class ConsoleBrowserTest {
         browser.await("resolved after the window", SOON, d -> conversationItem(browser, customer) == null);
         browser.await("closed on the switchboard", SOON, d -> SwitchboardApi.conversation(customer, "closed") != null);
 
+        // Search finds it resolved, by part of the number; its history reads back in full, without a composer, and
+        // "Start again" fills the number into the New conversation form.
+        WebElement search = browser.find("search-input");
+        search.sendKeys(customer.substring(5), Keys.ENTER);
+        WebElement hit = browser.await("the resolved conversation found", SOON,
+                d -> browser.css("[data-testid=search-result][data-customer='" + customer + "']").stream().findFirst()
+                        .orElse(null));
+        assertEquals("closed", hit.getAttribute("data-state"));
+        hit.findElement(By.tagName("button")).click();
+        browser.await("the whole history", SOON,
+                d -> browser.find("history-view").isDisplayed() && browser.all("history-message").size() == 2);
+        assertEquals(customer, browser.find("history-title").getText());
+        assertTrue(browser.find("history-view").findElements(By.tagName("textarea")).isEmpty(), "read only");
+        browser.screenshot("console-1280x800-history");
+        browser.find("history-start").click();
+        browser.await("the form with the number", SOON, d -> browser.find("start-form").isDisplayed()
+                && customer.equals(browser.find("start-customer").getAttribute("value")));
+        assertFalse(browser.find("history-view").isDisplayed());
+        browser.find("start-cancel").click();
+
         // An opted-out number: refused, and the form says so and keeps the text.
         String stopped = SwitchboardApi.newCustomer();
         phoneText(stopped, "STOP");
