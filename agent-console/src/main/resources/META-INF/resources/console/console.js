@@ -1,6 +1,7 @@
 // The agent console: signs in through /console/api, then lives on /console/ws. Every frame from the switchboard
 // replaces what it describes, so a reconnect (which resends every conversation) never duplicates anything.
 import { measure } from './segments.js';
+import { searchPanel } from './search.js';
 import { picker } from './canned.js';
 import * as alerts from './alerts.js';
 import * as drafts from './drafts.js';
@@ -11,6 +12,7 @@ const WARN_SEGMENTS = 10;
 const MAX_REPLY_CHARACTERS = 1600;
 const CANNED_MAX_AGE_MS = 60000;
 const RESTORE_WINDOW_MS = 15000;
+const RESOLVE_UNDO_MS = 5000;
 const SENTIMENTS = ['very negative', 'negative', 'neutral', 'positive', 'very positive'];
 const COMMAND_ERRORS = new Set(['opted_out', 'empty_body', 'body_too_long', 'not_assigned', 'rate_limited',
   'unavailable', 'bad_request']);
@@ -231,6 +233,15 @@ function onAssigned(frame) {
   }
   state.conversations.set(conv.id, conv);
   contact(conv.customer);
+  if (state.starting && state.starting.customer === conv.customer) {
+    // The conversation this agent just started: open it; the form starts empty next time.
+    state.starting = null;
+    $('start-form').hidden = true;
+    $('start-customer').value = '';
+    $('start-body').value = '';
+    select(conv.id, false);
+    return;
+  }
   if (!old && !state.resyncing) {
     alerts.announce('New conversation', `${label(conv.customer)}: ${previewOf(lastMessage(conv), conv)}`, conv.id);
   }
@@ -254,11 +265,14 @@ function onUpdate(frame) {
   const added = upsertMessage(conv, frame.message);
   if (added && frame.message.direction === 'inbound' && !isOpen(conv.id)) {
     conv.unread += 1;
+  } else if (added && frame.message.direction === 'inbound') {
+    // Read as it arrives: the switchboard's count follows, and so do the agent's other tabs.
+    markRead(conv);
   }
   if (added && frame.message.direction === 'inbound') {
     alerts.announce(`Message from ${label(conv.customer)}`, previewOf(frame.message, conv), conv.id);
   }
-  if (frame.message.direction === 'outbound' && state.lastSent && state.lastSent.conversation === conv.id) {
+  if (frame.message.direction !== 'inbound' && state.lastSent && state.lastSent.conversation === conv.id) {
     state.lastSent = null;
   }
   render();
@@ -273,6 +287,7 @@ function onStatus(frame) {
   message.status = frame.status;
   message.errorCode = frame.errorCode ?? message.errorCode;
   message.errorMessage = frame.errorMessage ?? message.errorMessage;
+  message.reason = frame.reason ?? message.reason;
   message.statusTimes = { ...(message.statusTimes || {}) };
   if (!message.statusTimes[frame.status] && frame.at) {
     message.statusTimes[frame.status] = frame.at;
@@ -282,6 +297,21 @@ function onStatus(frame) {
 }
 
 /** Labels the console service re-sent because time moved on. */
+/** The agent read a conversation, here or in another tab or console: the badge follows the server. */
+function onRead(frame) {
+  const conv = conversation(frame.conversation);
+  if (conv) {
+    conv.unread = Number(frame.unread || 0);
+    conv.summary = { ...conv.summary, unread: conv.unread };
+    render();
+  }
+}
+
+function markRead(conv) {
+  conv.unread = 0;
+  send({ type: 'read', conversation: conv.id });
+}
+
 function onRelative(frame) {
   for (const changed of frame.messages || []) {
     const conv = conversation(changed.conversation);
@@ -302,6 +332,7 @@ function onUnassigned(frame) {
   }
   if (state.selected === frame.conversation) {
     state.selected = null;
+    $('transfer-agent').value = '';
     document.body.dataset.view = 'list';
     if (state.me) {
       drafts.saveSelection(state.me.agent, null);
@@ -349,6 +380,15 @@ function onSentiment(frame) {
 }
 
 function onError(frame) {
+  if (state.starting && Date.now() - state.starting.at < RESTORE_WINDOW_MS) {
+    // The new conversation was refused: the form stays open with what was typed, and says why.
+    $('start-error').textContent = frame.code === 'opted_out'
+      ? `${state.starting.customer} opted out (texted STOP); they must text START first.`
+      : frame.reason || frame.code;
+    $('start-form').dataset.refused = frame.code;
+    state.starting = null;
+    return;
+  }
   notice(frame.reason ? `${frame.reason} (${frame.code})` : frame.code);
   const last = state.lastSent;
   if (last && COMMAND_ERRORS.has(frame.code) && Date.now() - last.at < RESTORE_WINDOW_MS) {
@@ -390,6 +430,7 @@ const HANDLERS = {
   presence: onPresence,
   sentiment: onSentiment,
   relative: onRelative,
+  read: onRead,
   error: onError,
   connection: onConnection,
 };
@@ -502,6 +543,31 @@ function statusLine(message) {
     text: message.statusRelative || message.status || 'sending' });
 }
 
+/** Why a reply failed where Twilio gave no code, e.g. an instance that died while handing it over. */
+const REASONS = { unknown_outcome: 'may or may not have reached the customer (sending was interrupted)' };
+
+/** A failed reply gets a Retry button, until an attempt that retries it is in the timeline. */
+function retryView(conv, message) {
+  const failed = message.direction === 'outbound' && (message.status === 'failed' || message.status === 'undelivered');
+  if (!failed) {
+    return null;
+  }
+  const retried = conv.messages.some((m) => m.details && m.details.retryOf === message.id);
+  const reason = message.reason
+    ? el('span', { class: 'reason', 'data-testid': 'message-reason', 'data-reason': message.reason,
+      text: REASONS[message.reason] || message.reason }) : null;
+  const button = retried ? el('span', { class: 'meta', 'data-testid': 'message-retried', text: 'sent again below' })
+    : el('button', { type: 'button', class: 'retry', 'data-testid': 'message-retry', text: 'Retry' });
+  if (!retried) {
+    button.addEventListener('click', () => {
+      if (send({ type: 'retry', conversation: conv.id, messageId: message.id })) {
+        button.disabled = true;
+      }
+    });
+  }
+  return el('div', { class: 'line' }, reason, button);
+}
+
 function mediaView(message) {
   const stored = (message.media || []).filter((m) => m.url);
   if (stored.length === 0) {
@@ -530,8 +596,12 @@ function renderTimeline(conv) {
         'data-message-id': message.id, 'data-direction': message.direction });
     }
     // Media links are presigned and expire: a resent message brings fresh ones.
-    item.replaceChildren(...[el('div', { class: 'body', 'data-testid': 'message-body', text: message.body || '' }),
-      mediaView(message), line].filter(Boolean));
+    const noteLabel = message.direction === 'note'
+      ? el('span', { class: 'note-label', 'data-testid': 'note-label',
+        text: `Private note${message.agent ? ` · ${message.agent}` : ''} · not sent to the customer` }) : null;
+    item.replaceChildren(...[noteLabel,
+      el('div', { class: 'body', 'data-testid': 'message-body', text: message.body || '' }),
+      mediaView(message), line, retryView(conv, message)].filter(Boolean));
     return item;
   });
   arrange(timeline, items);
@@ -545,7 +615,7 @@ function renderTimeline(conv) {
 function renderComposer(conv) {
   const blocked = $('composer-blocked');
   const reply = $('reply');
-  if (conv.optedOut) {
+  if (conv.optedOut && !$('note-mode').checked) {
     blocked.hidden = false;
     blocked.textContent = `${conv.customer} opted out (texted STOP): replies cannot be sent until they text START.`;
     reply.disabled = true;
@@ -626,8 +696,9 @@ function select(id, focus = true) {
     drafts.saveSelection(state.me.agent, id);
   }
   const conv = conversation(id);
-  if (conv) {
-    conv.unread = 0;
+  if (conv && (conv.unread > 0 || Number(conv.summary.unread || 0) > 0)) {
+    conv.summary = { ...conv.summary, unread: 0 };
+    markRead(conv);
   }
   document.body.dataset.view = 'conversation';
   render();
@@ -668,7 +739,19 @@ function updateCounter() {
   limit.classList.toggle('over', over);
   limit.dataset.over = String(over);
   const conv = state.selected && conversation(state.selected);
-  $('send').disabled = over || !!(conv && conv.optedOut);
+  $('send').disabled = over || !!(conv && conv.optedOut && !$('note-mode').checked);
+}
+
+/** A note is written in the same composer, which then looks unmistakably different and says so. */
+function noteModeChanged() {
+  const on = $('note-mode').checked;
+  $('composer').classList.toggle('note-mode', on);
+  $('composer').dataset.mode = on ? 'note' : 'reply';
+  $('send').textContent = on ? 'Add note' : 'Send';
+  $('reply').placeholder = on ? 'Private note for agents (never sent to the customer)'
+    : 'Reply (Enter sends, Shift+Enter for a new line, / for canned replies)';
+  render();
+  updateCounter();
 }
 
 /** The composer changed: counts, and the draft kept for this conversation. */
@@ -691,11 +774,20 @@ function send(command) {
 function sendReply() {
   const conv = state.selected && conversation(state.selected);
   const body = $('reply').value;
-  if (!conv || conv.optedOut || body.trim() === '') {
+  const asNote = $('note-mode').checked;
+  if (!conv || (conv.optedOut && !asNote) || body.trim() === '') {
     return;
   }
   if (tooLong()) {
     notice(`A reply has at most ${MAX_REPLY_CHARACTERS} characters; this one has ${characters(body)}.`);
+    return;
+  }
+  if (asNote) {
+    if (send({ type: 'note', conversation: conv.id, body })) {
+      state.lastSent = { conversation: conv.id, body, at: Date.now() };
+      $('reply').value = '';
+      draftChanged();
+    }
     return;
   }
   // The switchboard stores one reply per clientId, whatever reaches it twice.
@@ -705,6 +797,95 @@ function sendReply() {
     $('reply').value = '';
     draftChanged();
   }
+}
+
+/** "New conversation": text a customer first. The switchboard opens it as ours and sends the text. */
+function startConversation(event) {
+  event.preventDefault();
+  const customer = $('start-customer').value.replace(/[\s().-]/g, '');
+  const body = $('start-body').value;
+  $('start-error').textContent = '';
+  delete $('start-form').dataset.refused;
+  if (!/^\+[1-9][0-9]{1,14}$/.test(customer)) {
+    $('start-error').textContent = 'Enter the number in international form, like +15551234567.';
+    return;
+  }
+  if (body.trim() === '') {
+    $('start-error').textContent = 'Write the first text.';
+    return;
+  }
+  const open = [...state.conversations.values()].find((c) => c.customer === customer);
+  const clientId = Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+  if (send({ type: 'start', customer, body, clientId })) {
+    state.starting = { customer, at: Date.now() };
+    if (open) {
+      // Already ours: the text goes into it, no new assignment comes.
+      state.starting = null;
+      $('start-form').hidden = true;
+      $('start-customer').value = '';
+      $('start-body').value = '';
+      select(open.id, false);
+    }
+  }
+}
+
+function toggleStartForm(show) {
+  const form = $('start-form');
+  form.hidden = !show;
+  if (show) {
+    $('start-error').textContent = '';
+    $('start-customer').focus();
+  }
+}
+
+/** Agents with room now, offered in the transfer field (typing a name still works). */
+function loadTransferOptions() {
+  fetch(`${API}/agents/available`, { credentials: 'same-origin' })
+    .then((response) => (response.ok ? response.json() : null)).catch(() => null).then((answer) => {
+      if (!answer || !Array.isArray(answer.agents)) {
+        return;
+      }
+      const mine = state.me ? state.me.agent : null;
+      $('transfer-options').replaceChildren(...answer.agents.filter((a) => a.agent !== mine).map((a) => el('option', {
+        value: a.agent, label: `${a.displayName || a.agent} · ${a.free} free`, 'data-testid': 'transfer-option',
+        text: `${a.displayName || a.agent} · ${a.free} free` })));
+    });
+}
+
+/**
+ * Resolve asks for no confirmation: it goes to the switchboard after a few seconds, and Undo in the notice keeps the
+ * conversation as it was. Another Resolve, or leaving the page, sends a pending one at once.
+ */
+function resolveWithUndo(id) {
+  flushResolve();
+  const conv = conversation(id);
+  const who = conv ? label(conv.customer) : id;
+  const undo = el('button', { type: 'button', class: 'link', 'data-testid': 'resolve-undo', text: 'Undo' });
+  const item = el('div', { class: 'notice info', role: 'status', 'data-testid': 'resolve-pending' },
+    el('span', { text: `Resolving the conversation with ${who}…` }), undo);
+  const pending = { id, item, timer: setTimeout(() => flushResolve(), RESOLVE_UNDO_MS) };
+  undo.addEventListener('click', () => {
+    clearTimeout(pending.timer);
+    if (state.pendingResolve === pending) {
+      state.pendingResolve = null;
+    }
+    item.remove();
+    notice(`Kept the conversation with ${who}.`, 'info');
+  });
+  state.pendingResolve = pending;
+  $('notices').append(item);
+  placeNotices();
+}
+
+function flushResolve() {
+  const pending = state.pendingResolve;
+  if (!pending) {
+    return;
+  }
+  state.pendingResolve = null;
+  clearTimeout(pending.timer);
+  pending.item.remove();
+  send({ type: 'resolve', conversation: pending.id });
 }
 
 // ---- socket ----------------------------------------------------------------------------------------------------
@@ -932,6 +1113,7 @@ async function start() {
       agent: state.me ? state.me.displayName || state.me.agent : '' };
   }, draftChanged);
   $('reply').addEventListener('input', draftChanged);
+  $('note-mode').addEventListener('change', noteModeChanged);
   $('reply').addEventListener('keydown', (event) => {
     if (state.picker.keydown(event)) {
       event.preventDefault();
@@ -948,9 +1130,11 @@ async function start() {
   });
   $('resolve').addEventListener('click', () => {
     if (state.selected) {
-      send({ type: 'resolve', conversation: state.selected });
+      resolveWithUndo(state.selected);
     }
   });
+  // Leaving the page inside the Undo window still resolves.
+  window.addEventListener('pagehide', flushResolve);
   $('transfer-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const agent = $('transfer-agent').value.trim();
@@ -958,10 +1142,24 @@ async function start() {
       notice('Enter the name of the agent to transfer to.');
       return;
     }
-    if (send({ type: 'transfer', conversation: state.selected, agent })) {
-      $('transfer-agent').value = '';
-    }
+    // The choice stays until the conversation leaves us: a refusal (no such agent, offline, full) keeps it.
+    send({ type: 'transfer', conversation: state.selected, agent });
   });
+  $('transfer-agent').addEventListener('focus', loadTransferOptions);
+  $('new-conversation').addEventListener('click', () => toggleStartForm($('start-form').hidden));
+  searchPanel({ api: API, el, notice, startAgain: (customer) => {
+    toggleStartForm(true);
+    $('start-customer').value = customer;
+    $('start-body').focus();
+  } });
+  $('start-cancel').addEventListener('click', () => {
+    // Cancel means not this one: the form starts empty next time.
+    $('start-customer').value = '';
+    $('start-body').value = '';
+    $('start-error').textContent = '';
+    toggleStartForm(false);
+  });
+  $('start-form').addEventListener('submit', startConversation);
   $('back').addEventListener('click', () => {
     document.body.dataset.view = 'list';
     render();

@@ -30,7 +30,9 @@ public class ContactStore {
 
     private static final Logger LOG = Logger.getLogger(ContactStore.class);
 
-    static final String CUSTOMER = "customer";
+    public static final String CUSTOMER = "customer";
+    /** The name in lower case, for conversation search ({@code contains} is case-sensitive). */
+    public static final String SEARCH_NAME = "searchName";
 
     private final DynamoDbClient dynamo;
     private final ContactsConfig config;
@@ -60,6 +62,7 @@ public class ContactStore {
         item.put(CUSTOMER, AttributeValue.fromS(contact.customer()));
         if (contact.name() != null) {
             item.put("name", AttributeValue.fromS(contact.name()));
+            item.put(SEARCH_NAME, AttributeValue.fromS(contact.name().toLowerCase(java.util.Locale.ROOT)));
         }
         if (contact.notes() != null) {
             item.put("notes", AttributeValue.fromS(contact.notes()));

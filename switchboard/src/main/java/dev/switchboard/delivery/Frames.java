@@ -16,8 +16,8 @@ import dev.switchboard.history.HistoryViews.SentimentView;
  * needs them registered for reflection, or Jackson would find no accessors there.
  */
 @RegisterForReflection(targets = { Frames.Assigned.class, Frames.Update.class, Frames.Status.class,
-        Frames.Unassigned.class, Frames.PresenceFrame.class, Frames.Error.class, ConversationView.class,
-        MessageView.class, MediaView.class, Frames.Sentiment.class, SentimentView.class })
+        Frames.Unassigned.class, Frames.PresenceFrame.class, Frames.Error.class, Frames.Read.class,
+        ConversationView.class, MessageView.class, MediaView.class, Frames.Sentiment.class, SentimentView.class })
 public final class Frames {
 
     private Frames() {
@@ -72,6 +72,13 @@ public final class Frames {
     public record PresenceFrame(String type, String agent, String presence, int capacity, int load) {
         public PresenceFrame(String agent, String presence, int capacity, int load) {
             this("presence", agent, presence, capacity, load);
+        }
+    }
+
+    /** The agent read a conversation (on any of their sockets): its unread count is now {@code unread}. */
+    public record Read(String type, String conversation, long unread) {
+        public Read(String conversation) {
+            this("read", conversation, 0);
         }
     }
 

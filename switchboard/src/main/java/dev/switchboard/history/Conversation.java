@@ -60,8 +60,8 @@ public record Conversation(String id, String business, String customer, State st
     }
 
     public static final String ID = "conversation";
-    static final String BUSINESS = "business";
-    static final String CUSTOMER = "customer";
+    public static final String BUSINESS = "business";
+    public static final String CUSTOMER = "customer";
     public static final String AGENT = "agent";
     public static final String LAST_AGENT = "lastAgent";
     public static final String ASSIGNED_AT = "assignedAt";
@@ -77,7 +77,7 @@ public record Conversation(String id, String business, String customer, State st
     public static final String LAST_INBOUND_AT = "lastInboundAt";
     public static final String UNREAD = "unread";
     static final String MESSAGE_COUNT = "messageCount";
-    static final String CREATED_AT = "createdAt";
+    public static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
     public static final String NEGATIVITY = "negativity";
 

@@ -173,7 +173,8 @@ public class ConversationProjectionStore {
         Update update = new Update(message);
         String lastSeq = Attributes.string(item, LAST_MESSAGE_SEQ);
         boolean newer = lastSeq == null || message.seq() == null || message.seq().compareTo(lastSeq) > 0;
-        if (newer) {
+        // A private note is history for agents, not the conversation's last word: preview and counts stay.
+        if (newer && message.direction() != Message.Direction.NOTE) {
             update.setLast();
         }
         State state = State.fromWire(Attributes.string(item, Conversation.STATE));
@@ -192,10 +193,14 @@ public class ConversationProjectionStore {
         update.remember(remembered, eventId, version);
         update.counts();
         Map<String, String> names = Map.of("#cv", PROJECTION_VERSION, "#cs", Conversation.STATE);
-        update.values.put(":seenVersion", Attributes.n(version));
+        boolean versioned = item.containsKey(PROJECTION_VERSION);
+        if (versioned) {
+            // An item no message was projected into yet (a conversation an agent started) has no version: DynamoDB
+            // refuses a value the expression does not use.
+            update.values.put(":seenVersion", Attributes.n(version));
+        }
         update.values.put(":seenState", Attributes.s(state.wire()));
-        String condition = (item.containsKey(PROJECTION_VERSION) ? "#cv = :seenVersion" : "attribute_not_exists(#cv)")
-                + " AND #cs = :seenState";
+        String condition = (versioned ? "#cv = :seenVersion" : "attribute_not_exists(#cv)") + " AND #cs = :seenState";
         return update.build(condition, names);
     }
 
@@ -275,6 +280,9 @@ public class ConversationProjectionStore {
         }
 
         void counts() {
+            if (message.direction() == Message.Direction.NOTE) {
+                return;
+            }
             values.put(":one", Attributes.n(1));
             names.put("#count", Conversation.MESSAGE_COUNT);
             adds.add("#count :one");
@@ -287,7 +295,8 @@ public class ConversationProjectionStore {
         UpdateItemRequest build(String condition, Map<String, String> conditionNames) {
             Map<String, String> allNames = new HashMap<>(names);
             allNames.putAll(conditionNames);
-            String expression = "SET " + String.join(", ", sets) + " ADD " + String.join(", ", adds);
+            String expression = "SET " + String.join(", ", sets)
+                    + (adds.isEmpty() ? "" : " ADD " + String.join(", ", adds));
             return UpdateItemRequest.builder().tableName(config.conversationsTable())
                     .key(Map.of(Conversation.ID, Attributes.s(message.conversation()))).updateExpression(expression)
                     .conditionExpression(condition).expressionAttributeNames(allNames).expressionAttributeValues(values)

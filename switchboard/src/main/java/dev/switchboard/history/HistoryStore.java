@@ -211,6 +211,18 @@ public class HistoryStore {
                 message.toItemOwing(REPLY_WORK, message.createdAt().toEpochMilli() + config.streamGrace().toMillis()));
     }
 
+    /**
+     * Stores an agent's private note with one conditional put, owing no work: no sender or sweeper ever looks at it.
+     */
+    @Timeout(10_000)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = SdkClientException.class)
+    public Outcome recordNote(Message note) {
+        if (note.direction() != Message.Direction.NOTE) {
+            throw new IllegalArgumentException("not a note: " + note.direction());
+        }
+        return putIfAbsent(note.toItem());
+    }
+
     /** One message, read consistently. */
     @Timeout(10_000)
     public Optional<Message> message(String conversation, String id) {

@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param id
  *            time-ordered message id (sort key)
  * @param direction
- *            inbound from the customer, or outbound from an agent
+ *            inbound from the customer, outbound from an agent, or an agent's private note (never sent)
  * @param from
  *            sender number
  * @param to
@@ -59,12 +59,17 @@ public record Message(String conversation, String id, Direction direction, Strin
         Map<String, Instant> statusTimes, String seq, String reason, StoredSentiment sentiment) {
 
     public enum Direction {
-        INBOUND, OUTBOUND;
+        INBOUND, OUTBOUND,
+        /** An agent's private note: part of the history agents read, never sent, never the preview or unread. */
+        NOTE;
 
         public String wire() {
             return name().toLowerCase();
         }
     }
+
+    /** The status a note is stored with: it has no delivery. */
+    public static final String NOTE_STATUS = "note";
 
     public static final String CONVERSATION = "conversation";
     public static final String ID = "id";

@@ -54,6 +54,41 @@ public class OutboundService {
             throw new AgentActionRefused("bad_request", "clientId must be 1 to 64 letters, digits, '-' or '_'");
         }
         Conversation conversation = ownedBy(agent, conversationId);
+        String seq = ids.next();
+        return store(agent, conversation, body, clientId == null ? seq : replyId(agent, clientId), seq, Map.of());
+    }
+
+    /** The detail naming the failed reply a retry sends again. */
+    public static final String RETRY_OF = "retryOf";
+
+    /**
+     * Sends a failed reply again as a new attempt: a new reply item (detail {@code retryOf} = the old id) and so a new
+     * Twilio send; the old one stays as it is, failed. Its key derives from the old id, so a repeated retry of the same
+     * reply stores one attempt.
+     *
+     * @throws AgentActionRefused
+     *             when the conversation is not the agent's, the message is not a failed reply of it, or the customer
+     *             opted out
+     */
+    public Message retry(String agent, String conversationId, String messageId) {
+        Conversation conversation = ownedBy(agent, conversationId);
+        if (messageId == null || messageId.isBlank()) {
+            throw new AgentActionRefused("bad_request", "messageId is missing");
+        }
+        Message failed = history.message(conversation.id(), messageId)
+                .filter(m -> m.direction() == Message.Direction.OUTBOUND)
+                .orElseThrow(() -> new AgentActionRefused("bad_request", "no reply " + messageId + " here"));
+        if (!MessageStatus.FAILED.wire().equals(failed.status())
+                && !MessageStatus.UNDELIVERED.wire().equals(failed.status())) {
+            throw new AgentActionRefused("not_failed",
+                    "only a failed reply can be sent again; this one is " + failed.status());
+        }
+        return store(agent, conversation, failed.body(), replyId(agent, "retry\u0000" + failed.id()), ids.next(),
+                Map.of(RETRY_OF, failed.id()));
+    }
+
+    private Message store(String agent, Conversation conversation, String body, String id, String seq,
+            Map<String, String> details) {
         if (body == null || body.isBlank()) {
             throw new AgentActionRefused("empty_body", "a reply needs some text");
         }
@@ -68,10 +103,9 @@ public class OutboundService {
         }
         Instant now = Instant.now();
         String queued = MessageStatus.QUEUED.wire();
-        String seq = ids.next();
-        Message message = new Message(conversation.id(), clientId == null ? seq : replyId(agent, clientId),
-                Message.Direction.OUTBOUND, conversation.business(), conversation.customer(), body, null, queued, now,
-                now, List.of(), Map.of(), agent, null, null, Map.of(queued, now), seq, null, null);
+        Message message = new Message(conversation.id(), id, Message.Direction.OUTBOUND, conversation.business(),
+                conversation.customer(), body, null, queued, now, now, List.of(), details, agent, null, null,
+                Map.of(queued, now), seq, null, null);
         if (history.recordOutbound(message) == HistoryStore.Outcome.DUPLICATE) {
             return history.message(message.conversation(), message.id()).orElse(message);
         }

@@ -254,6 +254,51 @@ public class RoutingStore {
         }
     }
 
+    /**
+     * An agent starts (or restarts) a conversation with a customer: a new, waiting or closed conversation that has not
+     * opted out becomes theirs, atomically with one more unit of their load, which must stay within their capacity.
+     * Presence is not required: an agent who is away may still text a customer first. A conversation item created here
+     * is completed by the projection when the first text is stored.
+     *
+     * @return {@code CONVERSATION_TAKEN} when it is someone's already or opted out (read it to tell which),
+     *         {@code AGENT_UNAVAILABLE} when the agent has no room
+     */
+    @Timeout(5_000)
+    @Retry(maxRetries = 2, delay = 50, retryOn = SdkClientException.class)
+    public Assignment start(String conversation, String business, String customer, String agent) {
+        AttributeValue now = now();
+        Update take = Update.builder().tableName(history.conversationsTable()).key(conversationKey(conversation))
+                .updateExpression("SET #state = :assigned, #agent = :agent, #lastAgent = :agent, #since = :now,"
+                        + " #assignedAt = :now, #business = :business, #customer = :customer,"
+                        + " #created = if_not_exists(#created, :now)")
+                .conditionExpression("(attribute_not_exists(#cid) OR #state IN (:waiting, :closed))"
+                        + " AND (attribute_not_exists(#optedOut) OR #optedOut = :false)")
+                .expressionAttributeNames(Map.ofEntries(Map.entry("#state", Conversation.STATE),
+                        Map.entry("#agent", Conversation.AGENT), Map.entry("#lastAgent", Conversation.LAST_AGENT),
+                        Map.entry("#since", Conversation.STATE_SINCE),
+                        Map.entry("#assignedAt", Conversation.ASSIGNED_AT),
+                        Map.entry("#business", Conversation.BUSINESS), Map.entry("#customer", Conversation.CUSTOMER),
+                        Map.entry("#created", Conversation.CREATED_AT), Map.entry("#cid", Conversation.ID),
+                        Map.entry("#optedOut", Conversation.OPTED_OUT)))
+                .expressionAttributeValues(Map.of(":assigned", s(State.ASSIGNED.wire()), ":waiting",
+                        s(State.WAITING.wire()), ":closed", s(State.CLOSED.wire()), ":agent", s(agent), ":now", now,
+                        ":business", s(business), ":customer", s(customer), ":false", AttributeValue.fromBool(false)))
+                .build();
+        Update room = Update.builder().tableName(agentsTable).key(agentKey(agent))
+                .updateExpression("SET #lastAssigned = :now ADD #load :one")
+                .conditionExpression("attribute_exists(#agent) AND (attribute_not_exists(#load) OR #load < #capacity)")
+                .expressionAttributeNames(Map.of("#lastAssigned", Presence.LAST_ASSIGNED_AT, "#load", Presence.LOAD,
+                        "#capacity", Presence.CAPACITY, "#agent", Presence.AGENT))
+                .expressionAttributeValues(Map.of(":now", now, ":one", n(1))).build();
+        try {
+            transact(TransactWriteItem.builder().update(take).build(),
+                    TransactWriteItem.builder().update(room).build());
+            return Assignment.ASSIGNED;
+        } catch (TransactionCanceledException e) {
+            return failed(e.cancellationReasons(), 0) ? Assignment.CONVERSATION_TAKEN : Assignment.AGENT_UNAVAILABLE;
+        }
+    }
+
     /** Conversations assigned to an agent, as reconnects and grace expiry need them. */
     @Timeout(10_000)
     public List<Conversation> assignedTo(String agent) {

@@ -37,7 +37,8 @@ final class AgentLink {
 
     private static final Logger LOG = Logger.getLogger(AgentLink.class);
     private static final String UPSTREAM_PATH = "/agents/ws";
-    private static final Set<String> COMMANDS = Set.of("available", "away", "response", "resolve", "transfer");
+    private static final Set<String> COMMANDS = Set.of("available", "away", "response", "resolve", "transfer", "note",
+            "read", "retry", "start");
     /** Time a {@code signed_out} frame gets to reach the browser before its socket is closed anyway. */
     private static final long CLOSE_GRACE_MILLIS = 2000;
     /** Close codes of the switchboard's agent socket (its README). */

@@ -33,9 +33,11 @@ final class ConsoleFrames {
     /**
      * What a browser may send, passed on to the switchboard as is: {@code available {capacity?}}, {@code away},
      * {@code response {conversation, body, clientId?}}, {@code resolve {conversation}}, {@code transfer {conversation,
-     * agent}}.
+     * agent}}, {@code note {conversation, body}}, {@code read {conversation}}, {@code retry {conversation, messageId}},
+     * {@code start {customer, body, clientId?}}.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Command(String type, Integer capacity, String conversation, String body, String agent, String clientId) {
+    record Command(String type, Integer capacity, String conversation, String body, String agent, String clientId,
+            String messageId, String customer) {
     }
 }

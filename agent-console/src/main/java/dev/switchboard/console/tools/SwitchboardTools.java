@@ -38,6 +38,18 @@ public class SwitchboardTools {
         return relay(() -> switchboard.api().contact(bearer(token), customer));
     }
 
+    public Response availableAgents(String token) {
+        return relay(() -> switchboard.api().availableAgents(bearer(token), true));
+    }
+
+    public Response search(String token, String q) {
+        return relay(() -> switchboard.api().search(bearer(token), q));
+    }
+
+    public Response messages(String token, String customer, Integer limit) {
+        return relay(() -> switchboard.api().messages(bearer(token), customer, limit));
+    }
+
     public Response putContact(String token, String customer, JsonNode contact) {
         return relay(() -> switchboard.api().putContact(bearer(token), customer, contact));
     }

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,6 +48,30 @@ public class ToolsResource {
     @Path("canned-replies")
     public Response cannedReplies() {
         return tools.cannedReplies(jwt.getRawToken());
+    }
+
+    /**
+     * {@code {agents: [{agent, displayName, free, capacity}]}}, as the switchboard's
+     * {@code GET /agents?available=true}.
+     */
+    @GET
+    @Path("agents/available")
+    public Response availableAgents() {
+        return tools.availableAgents(jwt.getRawToken());
+    }
+
+    /** The switchboard's {@code GET /conversations/search?q=}: any conversation, resolved ones too. */
+    @GET
+    @Path("conversations/search")
+    public Response search(@RestQuery String q) {
+        return tools.search(jwt.getRawToken(), q);
+    }
+
+    /** A conversation's history, newest first, as the switchboard's {@code GET /conversations/{customer}/messages}. */
+    @GET
+    @Path("conversations/{customer}/messages")
+    public Response messages(@RestPath String customer, @RestQuery Integer limit) {
+        return tools.messages(jwt.getRawToken(), customer, limit);
     }
 
     @GET

@@ -8,6 +8,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -37,6 +38,22 @@ public interface SwitchboardApi {
     @GET
     @Path("contacts/{customer}")
     Response contact(@HeaderParam("Authorization") String bearer, @PathParam("customer") String customer);
+
+    /** {@code GET /agents?available=true}: agents with room, for the transfer picker, as the agent. */
+    @GET
+    @Path("agents")
+    Response availableAgents(@HeaderParam("Authorization") String bearer, @QueryParam("available") boolean available);
+
+    /** {@code GET /conversations/search?q=}, as the agent. */
+    @GET
+    @Path("conversations/search")
+    Response search(@HeaderParam("Authorization") String bearer, @QueryParam("q") String q);
+
+    /** {@code GET /conversations/{customer}/messages?limit=}, as the agent. */
+    @GET
+    @Path("conversations/{customer}/messages")
+    Response messages(@HeaderParam("Authorization") String bearer, @PathParam("customer") String customer,
+            @QueryParam("limit") Integer limit);
 
     /** {@code PUT /contacts/{customer} {name, notes}}, as the agent. */
     @PUT

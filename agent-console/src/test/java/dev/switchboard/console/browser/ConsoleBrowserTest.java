@@ -213,6 +213,8 @@ class ConsoleBrowserTest {
         WebElement refusal = browser.await("the refusal", SOON, d -> browser.all("error-notice").stream()
                 .filter(n -> n.getText().contains("agent_unavailable")).findFirst().orElse(null));
         assertTrue(refusal.isDisplayed());
+        assertTrue(refusal.getText().contains("no such agent"), refusal.getText());
+        assertEquals("nobody", browser.find("transfer-input").getAttribute("value"), "the choice is kept");
         assertTrue(conversationItem(browser, customer) != null, "still Ann's");
 
         // Transfer to an available colleague (connected here without a browser); resolve the other one.
@@ -226,6 +228,12 @@ class ConsoleBrowserTest {
             colleague.await("presence", f -> true, SOON);
             colleague.send(java.util.Map.of("type", "available", "capacity", 5));
             colleague.await("presence", f -> "available".equals(f.path("presence").asText()), SOON);
+            // The picker offers Bob, who has room.
+            browser.find("transfer-input").clear();
+            browser.find("transfer-input").click();
+            browser.await("Bob in the transfer picker", SOON,
+                    d -> browser.all("transfer-option").stream().anyMatch(o -> bob.equals(o.getAttribute("value"))
+                            && o.getAttribute("label").startsWith("Bob Example · 5 free")));
             browser.find("transfer-input").sendKeys(bob);
             browser.find("transfer-button").click();
             browser.await("the conversation gone to Bob", SOON, d -> conversationItem(browser, customer) == null);
@@ -431,6 +439,208 @@ class ConsoleBrowserTest {
         } finally {
             SwitchboardApi.deleteCannedReply(cannedId);
         }
+    }
+
+    /**
+     * A private note stands out in the timeline and never reaches the phone (a reply sent after it does); opening a
+     * conversation clears its unread count on the switchboard; a reply that failed shows Retry and, pressed, reaches
+     * the phone as a new attempt while the failed one stays.
+     */
+    @Test
+    void privateNotesReadStateAndRetry() throws Exception {
+        Browser browser = agentBrowser;
+        String agent = SwitchboardApi.createAgent("noa", "Noa Example");
+        browser.emulate(1280, 800, false);
+        signIn(browser, agent, "Noa Example");
+        goAvailable(browser, 10);
+        String customer = SwitchboardApi.newCustomer();
+        try {
+            phoneText(customer, "Is anyone reading these?");
+            awaitConversation(browser, customer, ROUTED);
+            browser.await("the unread badge", SOON, d -> conversationItem(browser, customer)
+                    .findElements(testId("conv-unread")).stream().anyMatch(b -> "1".equals(b.getText())));
+
+            // Opening it reads it: the badge goes, and so does the switchboard's count.
+            openConversation(browser, customer);
+            browser.await("no badge", SOON,
+                    d -> conversationItem(browser, customer).findElements(testId("conv-unread")).isEmpty());
+            browser.await("unread 0 on the switchboard", SOON, d -> {
+                JsonNode summary = SwitchboardApi.conversation(customer, "assigned");
+                return summary != null && summary.path("unread").asInt(-1) == 0;
+            });
+
+            // A note: written in the same composer, which says it is one; shown unmistakably as one.
+            browser.find("note-toggle").click();
+            browser.await("the composer in note mode", SOON,
+                    d -> "note".equals(browser.find("composer").getAttribute("data-mode"))
+                            && "Add note".equals(browser.find("composer-send").getText()));
+            WebElement reply = browser.find("composer-input");
+            reply.sendKeys("Long-time customer, offer free shipping.", Keys.ENTER);
+            WebElement note = browser.await("the note in the timeline", SOON,
+                    d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=note]")).stream()
+                            .findFirst().orElse(null));
+            assertTrue(note.findElement(testId("note-label")).getText().startsWith("PRIVATE NOTE"),
+                    note.findElement(testId("note-label")).getText());
+            assertEquals("Long-time customer, offer free shipping.",
+                    note.findElement(testId("message-body")).getText());
+            assertTrue(note.getAttribute("class").contains("note"));
+            browser.screenshot("console-1280x800-note");
+            browser.emulate(390, 844, true);
+            browser.await("the conversation on a phone-sized screen", SOON,
+                    d -> browser.find("timeline").isDisplayed());
+            browser.screenshot("console-390x844-note");
+            browser.emulate(1280, 800, false);
+
+            // Positive control: a reply after the note reaches the phone; the note never does.
+            browser.find("note-toggle").click();
+            browser.await("the composer back to replies", SOON,
+                    d -> "Send".equals(browser.find("composer-send").getText()));
+            reply.sendKeys("Yes! We are here.", Keys.ENTER);
+            phone.await("the reply on the phone", ROUTED, d -> outboundOnPhone("Yes! We are here."));
+            assertEquals(null, outboundOnPhone("Long-time customer, offer free shipping."));
+            for (JsonNode sent : SwitchboardApi.sentTo(customer)) {
+                assertFalse(sent.path("body").asText().contains("free shipping"), sent.toString());
+            }
+
+            // A reply to a number that fails: Retry, once it no longer fails, sends it again.
+            StackResource.stack().standIn().failing().add(customer);
+            reply.sendKeys("Your refund is on its way.", Keys.ENTER);
+            WebElement retry = browser.await("Retry on the failed reply", ROUTED,
+                    d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=outbound]")).stream()
+                            .filter(m -> m.getText().startsWith("Your refund is on its way."))
+                            .flatMap(m -> m.findElements(testId("message-retry")).stream()).findFirst().orElse(null));
+            browser.screenshot("console-1280x800-retry");
+            StackResource.stack().standIn().failing().remove(customer);
+            retry.click();
+            browser.await("the failed one marked as sent again", SOON, d -> !browser.all("message-retried").isEmpty());
+            browser.await("the new attempt delivered", ROUTED,
+                    d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=outbound]")).stream()
+                            .filter(m -> m.getText().startsWith("Your refund is on its way."))
+                            .anyMatch(m -> m.findElements(testId("message-status")).stream()
+                                    .anyMatch(st -> "delivered".equals(st.getAttribute("data-status")))));
+            List<String> statuses = browser.await("both attempts in the timeline", SOON, d -> {
+                List<String> found = d.findElements(By.cssSelector("[data-testid=message][data-direction=outbound]"))
+                        .stream().filter(m -> m.getText().startsWith("Your refund is on its way."))
+                        .map(m -> m.findElement(testId("message-status")).getAttribute("data-status")).toList();
+                return found.size() == 2 ? found : null;
+            });
+            assertEquals(List.of("failed", "delivered"), statuses);
+            phone.await("the new attempt on the phone", SOON,
+                    d -> phone.css("[data-testid=phone-message][data-direction=outbound]").stream()
+                            .anyMatch(m -> "delivered".equals(m.getAttribute("data-status"))
+                                    && m.findElements(testId("phone-message-body")).stream()
+                                            .anyMatch(b -> "Your refund is on its way.".equals(b.getText()))));
+        } finally {
+            StackResource.stack().standIn().failing().remove(customer);
+            goAwayAndSignOut(browser);
+        }
+    }
+
+    /**
+     * "New conversation": the agent texts a customer first; the phone receives it from the business number and the
+     * conversation opens as the agent's. A number that texted STOP is refused, the form keeping what was typed.
+     */
+    @Test
+    void agentStartsAConversationThePhoneReceives() throws Exception {
+        Browser browser = agentBrowser;
+        String agent = SwitchboardApi.createAgent("sam", "Sam Example");
+        browser.emulate(1280, 800, false);
+        signIn(browser, agent, "Sam Example");
+        browser.await("the presence", SOON,
+                d -> "true".equals(browser.find("availability-toggle").getAttribute("data-known")));
+        String customer = SwitchboardApi.newCustomer();
+        // The phone shows the thread of the number it is set to.
+        WebElement number = phone.find("phone-number");
+        number.clear();
+        number.sendKeys(customer, Keys.ENTER);
+        phone.await("the thread of " + customer, SOON, d -> phone.find("phone-empty").isDisplayed());
+
+        browser.find("new-conversation").click();
+        browser.await("the form", SOON, d -> browser.find("start-form").isDisplayed());
+        browser.find("start-customer").sendKeys(customer);
+        browser.find("start-body").sendKeys("Hi, this is Sam from the shop: your order is ready.");
+        browser.screenshot("console-1280x800-new-conversation");
+        browser.find("start-send").click();
+        browser.await("the started conversation open", ROUTED,
+                d -> customer.equals(browser.find("conversation-title").getText()) && d
+                        .findElements(By.cssSelector("[data-testid=message][data-direction=outbound]")).stream()
+                        .anyMatch(m -> m.getText().startsWith("Hi, this is Sam from the shop: your order is ready.")));
+        assertFalse(browser.find("start-form").isDisplayed());
+        assertTrue(conversationItem(browser, customer) != null);
+        WebElement onThePhone = phone.await("the text on the phone", ROUTED,
+                d -> outboundOnPhone("Hi, this is Sam from the shop: your order is ready."));
+        phone.await("delivered", SOON, d -> "delivered".equals(onThePhone.getAttribute("data-status")));
+        phone.screenshot("phone-390x844-started");
+
+        // The customer answers into the same conversation.
+        phoneText(customer, "Great, I'll come by at 5");
+        browser.await("the answer in the conversation", SOON,
+                d -> d.findElements(By.cssSelector("[data-testid=message][data-direction=inbound]")).stream()
+                        .anyMatch(m -> m.getText().startsWith("Great, I'll come by at 5")));
+
+        // Resolve offers Undo: undone, the conversation stays the agent's past the window; resolved, it goes.
+        browser.find("resolve-button").click();
+        browser.await("the Undo offer", SOON, d -> browser.find("resolve-undo").isDisplayed());
+        browser.screenshot("console-1280x800-resolve-undo");
+        browser.find("resolve-undo").click();
+        org.awaitility.Awaitility.await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonNode c = SwitchboardApi.conversation(customer, "assigned");
+            return c != null && agent.equals(c.path("agent").asText());
+        });
+        assertTrue(conversationItem(browser, customer) != null, "kept");
+        browser.find("resolve-button").click();
+        browser.await("resolved after the window", SOON, d -> conversationItem(browser, customer) == null);
+        browser.await("closed on the switchboard", SOON, d -> SwitchboardApi.conversation(customer, "closed") != null);
+
+        // Search finds it resolved, by part of the number; its history reads back in full, without a composer, and
+        // "Start again" fills the number into the New conversation form.
+        WebElement search = browser.find("search-input");
+        search.sendKeys(customer.substring(5), Keys.ENTER);
+        WebElement hit = browser.await("the resolved conversation found", SOON,
+                d -> browser.css("[data-testid=search-result][data-customer='" + customer + "']").stream().findFirst()
+                        .orElse(null));
+        assertEquals("closed", hit.getAttribute("data-state"));
+        hit.findElement(By.tagName("button")).click();
+        browser.await("the whole history", SOON,
+                d -> browser.find("history-view").isDisplayed() && browser.all("history-message").size() == 2);
+        assertEquals(customer, browser.find("history-title").getText());
+        assertTrue(browser.find("history-view").findElements(By.tagName("textarea")).isEmpty(), "read only");
+        browser.screenshot("console-1280x800-history");
+        browser.find("history-start").click();
+        browser.await("the form with the number", SOON, d -> browser.find("start-form").isDisplayed()
+                && customer.equals(browser.find("start-customer").getAttribute("value")));
+        assertFalse(browser.find("history-view").isDisplayed());
+        browser.find("start-cancel").click();
+
+        // An opted-out number: refused, and the form says so and keeps the text.
+        String stopped = SwitchboardApi.newCustomer();
+        phoneText(stopped, "STOP");
+        browser.await("the opt-out stored", ROUTED, d -> {
+            JsonNode c = SwitchboardApi.conversation(stopped, "waiting");
+            return c != null && c.path("optedOut").asBoolean();
+        });
+        browser.find("new-conversation").click();
+        browser.await("the form", SOON, d -> browser.find("start-form").isDisplayed());
+        browser.find("start-customer").sendKeys(stopped);
+        browser.find("start-body").sendKeys("20% off today only!");
+        browser.find("start-send").click();
+        browser.await("the refusal in the form", SOON,
+                d -> "opted_out".equals(browser.find("start-form").getAttribute("data-refused")));
+        assertTrue(browser.find("start-error").getText().contains("opted out"), browser.find("start-error").getText());
+        assertEquals("20% off today only!", browser.find("start-body").getAttribute("value"));
+        browser.emulate(390, 844, true);
+        browser.await("the back button on a phone-sized screen", SOON, d -> {
+            if (browser.find("back-to-list").isDisplayed()) {
+                browser.find("back-to-list").click();
+            }
+            return browser.find("start-form").isDisplayed();
+        });
+        browser.screenshot("console-390x844-new-conversation-refused");
+        browser.emulate(1280, 800, false);
+        assertEquals(0, SwitchboardApi.sentTo(stopped).size());
+        browser.find("start-cancel").click();
+        browser.find("sign-out").click();
+        browser.await("the sign-in form", SOON, d -> browser.find("login-form").isDisplayed());
     }
 
     private static void blur(Browser browser) {

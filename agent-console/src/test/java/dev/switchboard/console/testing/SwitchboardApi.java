@@ -119,6 +119,20 @@ public final class SwitchboardApi {
         }
     }
 
+    /** The customer's conversation summary as the switchboard keeps it (read as the bootstrap admin), or null. */
+    public static JsonNode conversation(String customer, String state) {
+        String admin = login("admin", "admin-password");
+        HttpResponse<String> response = send(
+                HttpRequest.newBuilder(URI.create(url() + "/conversations?limit=100&state=" + state))
+                        .header("Authorization", "Bearer " + admin).GET());
+        for (JsonNode conversation : read(response.body()).path("conversations")) {
+            if (customer.equals(conversation.path("customer").asText())) {
+                return conversation;
+            }
+        }
+        return null;
+    }
+
     /** What the Twilio stand-in recorded as sent to a number, through its inspection API. */
     public static JsonNode sentTo(String number) {
         String standIn = StackResource.stack().standIn().url();

@@ -12,7 +12,10 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.Frames;
 import dev.switchboard.history.Conversation;
+import dev.switchboard.history.ReadMarks;
+import dev.switchboard.notes.NoteService;
 import dev.switchboard.outbound.AgentActionRefused;
+import dev.switchboard.outbound.ConversationStarter;
 import dev.switchboard.outbound.OutboundService;
 import dev.switchboard.routing.Presence;
 import dev.switchboard.routing.Router;
@@ -32,10 +35,17 @@ public class AgentCommands {
     private final Delivery delivery;
     private final RoutingConfig config;
     private final ObjectMapper json;
+    private final NoteService notes;
+    private final ReadMarks reads;
+    private final ConversationStarter starter;
 
     AgentCommands(AgentSessions sessions, RoutingStore routing, Router router, OutboundService outbound,
-            Delivery delivery, RoutingConfig config, ObjectMapper json) {
+            Delivery delivery, RoutingConfig config, ObjectMapper json, NoteService notes, ReadMarks reads,
+            ConversationStarter starter) {
         this.sessions = sessions;
+        this.notes = notes;
+        this.reads = reads;
+        this.starter = starter;
         this.routing = routing;
         this.router = router;
         this.outbound = outbound;
@@ -104,6 +114,16 @@ public class AgentCommands {
             router.drain();
         }
         case "transfer" -> transfer(agent, command);
+        case "note" -> notes.note(agent, command.conversation(), command.body());
+        case "retry" -> outbound.retry(agent, command.conversation(), command.messageId());
+        case "start" -> starter.start(agent, command.customer(), command.body(), command.clientId());
+        case "read" -> {
+            outbound.ownedBy(agent, command.conversation());
+            if (!reads.markRead(command.conversation(), agent)) {
+                throw new AgentActionRefused("not_assigned", "conversation is not yours");
+            }
+            delivery.toAgent(agent, new Frames.Read(command.conversation()));
+        }
         default -> throw new AgentActionRefused("bad_request", "unknown command type " + command.type());
         }
     }
@@ -119,11 +139,23 @@ public class AgentCommands {
             throw new AgentActionRefused("not_assigned", "conversation is not yours");
         }
         if (result == RoutingStore.Assignment.AGENT_UNAVAILABLE) {
-            throw new AgentActionRefused("agent_unavailable", target + " is not available or has no room");
+            throw new AgentActionRefused("agent_unavailable", whyUnavailable(target));
         }
         delivery.toAgent(agent, new Frames.Unassigned(command.conversation(), "transferred"));
         router.sendAssigned(command.conversation(), target);
         router.drain();
+    }
+
+    /** Which of "no such agent", "offline" or "full" kept a transfer from happening, in words the console shows. */
+    private String whyUnavailable(String target) {
+        Presence presence = routing.presence(target).orElse(null);
+        if (presence == null) {
+            return "no such agent: " + target;
+        }
+        if (presence.status() != Presence.Status.AVAILABLE || presence.disconnectedAt() != null) {
+            return target + " is offline or away";
+        }
+        return target + " is full (" + presence.load() + " of " + presence.capacity() + " conversations)";
     }
 
     private void sendPresence(String agent, Presence presence) {
