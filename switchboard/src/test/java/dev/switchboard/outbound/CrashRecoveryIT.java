@@ -196,21 +196,14 @@ class CrashRecoveryIT {
         env.put("SWITCHBOARD_MEDIA_CLAIM_LEASE", "5s");
         ChildJvm jvm = ChildJvm.start(name, List.of("-Dquarkus.profile=test", "-Xmx384m", "-jar", JAR.toString()),
                 List.of(), env, LOGS, false);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertTrue(jvm.isAlive(), name + " died; see " + jvm.log());
-            try {
-                if (HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return jvm;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException(name + " did not become ready; see " + jvm.log());
+        URI ready = URI.create("http://localhost:" + port + "/q/health/ready");
+        Awaitility.await(name + " ready; see " + jvm.log()).atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+                    assertTrue(jvm.isAlive(), name + " died; see " + jvm.log());
+                    return HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode() == 200;
+                });
+        return jvm;
     }
 
     private static int post(String base, Map<String, String> params) throws Exception {
