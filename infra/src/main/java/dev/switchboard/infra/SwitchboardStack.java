@@ -233,9 +233,13 @@ public final class SwitchboardStack extends Stack {
                 ImagesStack.SWITCHBOARD_REPOSITORY, settings.switchboardImageTag(), SWITCHBOARD_PORT, switchboardEnv,
                 switchboardSecrets);
         grantSwitchboard(switchboardTask, tables, messages, media);
-        // Every console loads all canned replies (at most switchboard.canned.max-replies): a scan of that table only.
-        switchboardTask.addToTaskRolePolicy(PolicyStatement.Builder.create().sid("CannedRepliesScan")
-                .actions(List.of("dynamodb:Scan")).resources(List.of(canned.getTableArn())).build());
+        // Scans, each bounded, of exactly the tables the code scans: the canned replies every console loads (at most
+        // switchboard.canned.max-replies), the agents (admin list, presence sweep), and conversations and contacts
+        // (search, at most switchboard.search.max-scanned-items each). The messages table is never scanned.
+        switchboardTask.addToTaskRolePolicy(PolicyStatement.Builder.create().sid("BoundedScans")
+                .actions(List.of("dynamodb:Scan")).resources(List.of(canned.getTableArn(), agents.getTableArn(),
+                        conversations.getTableArn(), contacts.getTableArn()))
+                .build());
         FargateService switchboardService = service("Switchboard", switchboardTask, switchboardGroup,
                 settings.switchboard());
         ApplicationTargetGroup switchboardTargets = targetGroup("SwitchboardTargets", switchboardService,
