@@ -74,7 +74,7 @@ final class AppMetrics {
         }
         return Optional.of(String.format(Locale.ROOT,
                 "switchboard's own timers: mean %.2f ms in the server per webhook, of which %.2f ms storing"
-                        + " (the DynamoDB transaction)",
+                        + " (its one conditional put)",
                 1000 * (b.httpSeconds() - a.httpSeconds()) / requests,
                 1000 * (b.storeSeconds() - a.storeSeconds()) / stores));
     }

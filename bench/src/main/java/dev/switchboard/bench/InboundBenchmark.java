@@ -23,15 +23,15 @@ import dev.switchboard.bench.Webhooks.Webhook;
  * <li>raw DynamoDB: N PutItems of a message-sized item into a scratch table of the same DynamoDB Local at the same C,
  * then N TransactWriteItems of three puts (what each webhook costs);</li>
  * <li>paced: R webhooks a second for S seconds, each timed from when it was due, not when it went out;</li>
- * <li>a summary against the targets: ingest at least 60 % of the raw put rate, p99 under 50 ms at 200 req/s, no
- * 5xx.</li>
+ * <li>a summary against the targets: ingest at least 30 % of the raw put rate (issue 9), p99 under 50 ms at 200 req/s,
+ * no 5xx.</li>
  * </ol>
  * Everything it starts, it stops. A benchmark, not a test; the build only runs it tiny, as a smoke run
  * ({@code bench/smoke}), which fails when it exits other than 0: 1 when it could not run, 3 when requests failed.
  */
 public final class InboundBenchmark {
 
-    static final double TARGET_RATIO = 0.60;
+    static final double TARGET_RATIO = 0.30;
     static final double TARGET_P99_MS = 50;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final long SETTLE_MILLIS = 2000;
