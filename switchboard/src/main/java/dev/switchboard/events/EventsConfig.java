@@ -77,6 +77,14 @@ public interface EventsConfig {
     @WithDefault("250ms")
     Duration dispatchInterval();
 
+    /**
+     * How many conversations of one batch are handled at the same time (each conversation's records stay in order on
+     * one thread). 1 handles the batch one record after another. Each costs a thread and, while it works, a DynamoDB
+     * connection.
+     */
+    @WithDefault("8")
+    int parallelism();
+
     /** Most records fetched by one read of a shard. */
     @WithDefault("1000")
     int maxRecords();
