@@ -203,6 +203,25 @@ class SendPicturesTest {
     }
 
     @Test
+    void startSendsAPictureAsTheFirstText() throws Exception {
+        String ann = Agents.create("ann");
+        String customer = Webhooks.newCustomer();
+        byte[] jpeg = picture(JPEG_MAGIC, 5_000, 17);
+        String id = upload(Auth.token(ann, Auth.PASSWORD), "image/jpeg", jpeg).then().statusCode(201).extract()
+                .path("mediaId");
+        try (AgentClient a = Agents.connect(ann)) {
+            a.await("presence", SOON);
+            a.send(Map.of("type", "start", "customer", customer, "media", List.of(id)));
+            a.await("assigned", f -> customer.equals(f.get("customer")), SOON);
+            JsonPath sent = awaitSent(customer, 1);
+            assertEquals("", sent.getString("[0].body"));
+            assertArrayEquals(jpeg, download(sent.getList("[0].mediaUrls", String.class).get(0)));
+            assertEquals("[1 attachment]",
+                    History.awaitConversation(customer, "assigned", 1).getString("lastMessagePreview"));
+        }
+    }
+
+    @Test
     void anUnknownForeignOrExcessivePictureIsRefusedAndNothingIsSent() {
         String ann = Agents.create("ann");
         String bob = Agents.create("bob");
