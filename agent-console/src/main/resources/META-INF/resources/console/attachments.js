@@ -101,6 +101,18 @@ export function attachments({ api, el, notice, changed, composer, input, button,
       add([...event.dataTransfer.files]);
     }
   });
+  // A picture dropped anywhere else would make the browser leave the console to show it.
+  window.addEventListener('dragover', (event) => {
+    if ([...event.dataTransfer.types].includes('Files')) {
+      event.preventDefault();
+    }
+  });
+  window.addEventListener('drop', (event) => {
+    if (!event.defaultPrevented && event.dataTransfer.files.length) {
+      event.preventDefault();
+      notice('Drop pictures on the reply box to attach them.', 'info');
+    }
+  });
   composer.addEventListener('paste', (event) => {
     const files = [...(event.clipboardData ? event.clipboardData.files : [])];
     if (files.length) {
