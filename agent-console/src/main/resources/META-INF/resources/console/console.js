@@ -5,6 +5,7 @@ import { searchPanel } from './search.js';
 import { picker } from './canned.js';
 import * as alerts from './alerts.js';
 import * as drafts from './drafts.js';
+import { attachments } from './attachments.js';
 
 const API = '/console/api';
 const WARN_SEGMENTS = 10;
@@ -15,7 +16,7 @@ const RESTORE_WINDOW_MS = 15000;
 const RESOLVE_UNDO_MS = 5000;
 const SENTIMENTS = ['very negative', 'negative', 'neutral', 'positive', 'very positive'];
 const COMMAND_ERRORS = new Set(['opted_out', 'empty_body', 'body_too_long', 'not_assigned', 'rate_limited',
-  'unavailable', 'bad_request']);
+  'unavailable', 'bad_request', 'bad_media']);
 
 const $ = (id) => document.getElementById(id);
 
@@ -33,6 +34,7 @@ const state = {
   cannedAt: 0,
   pinned: true,
   picker: null,
+  attachments: null,
 };
 
 // ---- time ------------------------------------------------------------------------------------------------------
@@ -398,6 +400,9 @@ function onError(frame) {
       $('reply').value = last.body;
       draftChanged();
     }
+    if (state.selected === last.conversation && last.pictures && last.pictures.length) {
+      state.attachments.restore(last.pictures);
+    }
   }
 }
 
@@ -689,6 +694,10 @@ function select(id, focus = true) {
     if (state.picker) {
       state.picker.close();
     }
+    // Pictures belong to the reply being written, not to the next conversation.
+    if (state.attachments) {
+      state.attachments.clear();
+    }
     updateCounter();
   }
   state.selected = id;
@@ -726,8 +735,15 @@ function updateCounter() {
   $('encoding').textContent = m.encoding;
   $('chars').textContent = m.segments <= 1 ? `${m.length}/${m.perSegment}` : `${m.length} (${m.perSegment} per part)`;
   $('segments').textContent = `${m.segments} segment${m.segments === 1 ? '' : 's'}`;
+  // With a picture it goes as one MMS: billed per message, not per segment of its text.
+  const pictures = state.attachments ? state.attachments.count() : 0;
+  const mms = $('mms');
+  mms.hidden = pictures === 0;
+  mms.textContent = pictures === 0 ? ''
+    : `MMS · billed as a picture message (${pictures} picture${pictures === 1 ? '' : 's'}), not per segment`;
+  $('segments').hidden = pictures > 0;
   const warning = $('segment-warning');
-  warning.hidden = m.segments <= WARN_SEGMENTS;
+  warning.hidden = pictures > 0 || m.segments <= WARN_SEGMENTS;
   warning.textContent = m.segments > WARN_SEGMENTS
     ? `Long reply: ${m.segments} segments, each billed as one SMS.` : '';
   // The limit is shown all along, so that nobody learns of it from a refusal.
@@ -775,7 +791,16 @@ function sendReply() {
   const conv = state.selected && conversation(state.selected);
   const body = $('reply').value;
   const asNote = $('note-mode').checked;
-  if (!conv || (conv.optedOut && !asNote) || body.trim() === '') {
+  const pictures = state.attachments.count();
+  if (!conv || (conv.optedOut && !asNote) || (body.trim() === '' && (pictures === 0 || asNote))) {
+    return;
+  }
+  if (pictures > 0 && asNote) {
+    notice('A private note cannot carry pictures: remove them, or send them as a reply.');
+    return;
+  }
+  if (state.attachments.uploading()) {
+    notice('A picture is still uploading; send when its thumbnail is ready.', 'info');
     return;
   }
   if (tooLong()) {
@@ -792,8 +817,9 @@ function sendReply() {
   }
   // The switchboard stores one reply per clientId, whatever reaches it twice.
   const clientId = Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
-  if (send({ type: 'response', conversation: conv.id, body, clientId })) {
-    state.lastSent = { conversation: conv.id, body, at: Date.now() };
+  const media = state.attachments.mediaIds();
+  if (send({ type: 'response', conversation: conv.id, body, clientId, media: media.length ? media : undefined })) {
+    state.lastSent = { conversation: conv.id, body, at: Date.now(), pictures: state.attachments.take() };
     $('reply').value = '';
     draftChanged();
   }
@@ -1113,6 +1139,8 @@ async function start() {
       agent: state.me ? state.me.displayName || state.me.agent : '' };
   }, draftChanged);
   $('reply').addEventListener('input', draftChanged);
+  state.attachments = attachments({ api: API, el, notice, changed: updateCounter, composer: $('composer'),
+    input: $('attach-input'), button: $('attach'), list: $('attachments') });
   $('note-mode').addEventListener('change', noteModeChanged);
   $('reply').addEventListener('keydown', (event) => {
     if (state.picker.keydown(event)) {

@@ -102,12 +102,15 @@ public final class SwitchboardStack extends Stack {
     public static final Duration ALB_IDLE_TIMEOUT = Duration.seconds(120);
     /** At least switchboard.shutdown.timeout (25 s): in-flight requests get that long once a task is draining. */
     public static final Duration DEREGISTRATION_DELAY = Duration.seconds(30);
-    /** Object keys the switchboard writes (MediaIngest): the task role gets nothing outside this prefix. */
+    /**
+     * Object keys the switchboard writes (MediaIngest, and agents' uploads under media/uploads/): the task role gets
+     * nothing outside this prefix.
+     */
     public static final String MEDIA_PREFIX = "media/";
 
     static final List<String> SWITCHBOARD_PATHS_A = List.of("/twilio/*", "/conversations*", "/auth/*",
             "/canned-replies");
-    static final List<String> SWITCHBOARD_PATHS_B = List.of("/admin/*", "/agents/ws", "/q/*", "/contacts/*");
+    static final List<String> SWITCHBOARD_PATHS_B = List.of("/admin/*", "/agents/ws", "/q/*", "/contacts/*", "/media");
     static final List<String> CONSOLE_PATHS = List.of("/console", "/console/*");
 
     private final Settings settings;

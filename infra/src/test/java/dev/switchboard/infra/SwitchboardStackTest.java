@@ -246,7 +246,7 @@ class SwitchboardStackTest {
             }
         }
         assertEquals(new TreeSet<>(List.of("/twilio/*", "/conversations*", "/auth/*", "/admin/*", "/agents/ws", "/q/*",
-                "/canned-replies", "/contacts/*")), switchboardPaths);
+                "/canned-replies", "/contacts/*", "/media")), switchboardPaths);
     }
 
     @Test

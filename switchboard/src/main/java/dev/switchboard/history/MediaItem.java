@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param index
  *            position in the webhook ({@code MediaUrlN})
  * @param sourceUrl
- *            where Twilio offers the file
+ *            where Twilio offers the file; null for a picture an agent uploaded
  * @param contentType
  *            content type (Twilio's declared one until stored, then the one served)
  * @param state
@@ -49,6 +49,14 @@ public record MediaItem(int index, String sourceUrl, String contentType, State s
     static final String SIZE = "size";
     static final String REASON = "reason";
 
+    /**
+     * A picture an agent uploaded ({@code POST /media}) and attached to a reply: in S3 from the start, so stored, with
+     * no Twilio URL to fetch it from ({@code sourceUrl} is null).
+     */
+    public static MediaItem uploaded(int index, String key, String contentType, long size) {
+        return new MediaItem(index, null, contentType, State.STORED, key, size, null);
+    }
+
     public static MediaItem pending(int index, String sourceUrl, String declaredType) {
         return new MediaItem(index, sourceUrl, declaredType, State.PENDING, null, null, null);
     }
@@ -68,7 +76,9 @@ public record MediaItem(int index, String sourceUrl, String contentType, State s
     AttributeValue toAttribute() {
         Map<String, AttributeValue> map = new HashMap<>();
         map.put(INDEX, Attributes.n(index));
-        map.put(SOURCE_URL, Attributes.s(sourceUrl));
+        if (sourceUrl != null) {
+            map.put(SOURCE_URL, Attributes.s(sourceUrl));
+        }
         if (contentType != null) {
             map.put(CONTENT_TYPE, Attributes.s(contentType));
         }

@@ -58,4 +58,25 @@ public interface MediaConfig {
     /** How long a presigned media URL handed to agents stays valid. */
     @WithDefault("15m")
     Duration presignedUrlTtl();
+
+    /**
+     * Largest picture an agent may upload ({@code POST /media}), in bytes; 413 above. Twilio takes at most 5 MB of
+     * media per message, so the default is that.
+     */
+    @WithDefault("5242880")
+    long maxUploadBytes();
+
+    /** Pictures one reply or {@code start} may carry; Twilio sends at most 10 media per message. */
+    @WithDefault("10")
+    int maxPerMessage();
+
+    /**
+     * How long the presigned URL of an agent's picture, handed to Twilio with the reply, stays valid. Twilio fetches
+     * the media when it takes the message off its queue, and a message may wait there up to its validity period, at
+     * most 36,000 s (10 h, Twilio's default and maximum); 12 h outlives that with room for our own retries. At most 7
+     * days (the longest an S3 SigV4 presigned URL can be). With temporary credentials (an ECS task role) a presigned
+     * URL also stops working when the credentials that signed it expire, whatever this says.
+     */
+    @WithDefault("12h")
+    Duration twilioUrlTtl();
 }

@@ -1,10 +1,13 @@
 package dev.switchboard.outbound;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.history.Conversation;
 import dev.switchboard.history.ConversationKey;
 import dev.switchboard.history.HistoryStore;
+import dev.switchboard.history.MediaItem;
 import dev.switchboard.history.Message;
 import dev.switchboard.routing.Router;
 import dev.switchboard.routing.RoutingStore;
@@ -25,9 +28,11 @@ public class ConversationStarter {
     private final OutboundService outbound;
     private final TwilioConfig twilio;
     private final WebhookConfig limits;
+    private final Attachments attachments;
 
     ConversationStarter(HistoryStore history, RoutingStore routing, Router router, OutboundService outbound,
-            TwilioConfig twilio, WebhookConfig limits) {
+            TwilioConfig twilio, WebhookConfig limits, Attachments attachments) {
+        this.attachments = attachments;
         this.history = history;
         this.routing = routing;
         this.router = router;
@@ -38,21 +43,25 @@ public class ConversationStarter {
 
     /**
      * @throws AgentActionRefused
-     *             {@code bad_request} (not E.164), {@code empty_body} / {@code body_too_long}, {@code opted_out},
-     *             {@code not_assigned} (another agent holds it), {@code agent_unavailable} (no room)
+     *             {@code bad_request} (not E.164), {@code empty_body} / {@code body_too_long}, {@code bad_media},
+     *             {@code opted_out}, {@code not_assigned} (another agent holds it), {@code agent_unavailable} (no room)
      */
-    public Message start(String agent, String customer, String body, String clientId) {
+    public Message start(String agent, String customer, String text, String clientId, List<String> mediaIds) {
         if (!ConversationKey.isPhoneNumber(customer)) {
             throw new AgentActionRefused("bad_request", "customer must be an E.164 number like +15551234567");
         }
-        if (body == null || body.isBlank()) {
-            throw new AgentActionRefused("empty_body", "the first text needs some text");
+        String body = text == null ? "" : text;
+        boolean withMedia = mediaIds != null && !mediaIds.isEmpty();
+        if (body.isBlank() && !withMedia) {
+            throw new AgentActionRefused("empty_body", "the first text needs some text or a picture");
         }
         int characters = body.codePointCount(0, body.length());
         if (characters > limits.maxBodyCharacters()) {
             throw new AgentActionRefused("body_too_long",
                     "a text has at most " + limits.maxBodyCharacters() + " characters; this one has " + characters);
         }
+        // Checked before the conversation is opened: a bad picture leaves everything as it was.
+        List<MediaItem> media = attachments.resolve(agent, mediaIds);
         String business = twilio.businessNumber();
         String id = new ConversationKey(business, customer).id();
         Conversation before = history.conversation(id).orElse(null);
@@ -77,7 +86,7 @@ public class ConversationStarter {
                 router.sendAssigned(id, agent);
             }
         }
-        return outbound.reply(agent, id, body, clientId);
+        return outbound.reply(agent, id, body, clientId, media);
     }
 
     private static void refuseIfClosedTo(String agent, Conversation conversation) {

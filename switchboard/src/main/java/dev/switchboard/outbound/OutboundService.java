@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.history.Conversation;
 import dev.switchboard.history.HistoryStore;
+import dev.switchboard.history.MediaItem;
 import dev.switchboard.history.Message;
 import dev.switchboard.history.MessageIds;
 import dev.switchboard.history.MessageStatus;
@@ -39,23 +40,26 @@ public class OutboundService {
      *             when the conversation is not the agent's, the customer opted out, or the body is bad
      */
     public Message reply(String agent, String conversationId, String body) {
-        return reply(agent, conversationId, body, null);
+        return reply(agent, conversationId, body, null, List.of());
     }
 
     /**
      * @param clientId
      *            the client's idempotency id for this reply: a repeat (double click, resend after a reconnect) with the
      *            same id stores nothing new
+     * @param media
+     *            pictures to send with it, checked by {@link Attachments#resolve}; with pictures the text may be empty
      *
      * @return the reply as stored now (the one stored earlier when {@code clientId} repeats)
      */
-    public Message reply(String agent, String conversationId, String body, String clientId) {
+    public Message reply(String agent, String conversationId, String body, String clientId, List<MediaItem> media) {
         if (clientId != null && !CLIENT_ID.matcher(clientId).matches()) {
             throw new AgentActionRefused("bad_request", "clientId must be 1 to 64 letters, digits, '-' or '_'");
         }
         Conversation conversation = ownedBy(agent, conversationId);
         String seq = ids.next();
-        return store(agent, conversation, body, clientId == null ? seq : replyId(agent, clientId), seq, Map.of());
+        return store(agent, conversation, body, media, clientId == null ? seq : replyId(agent, clientId), seq,
+                Map.of());
     }
 
     /** The detail naming the failed reply a retry sends again. */
@@ -83,14 +87,15 @@ public class OutboundService {
             throw new AgentActionRefused("not_failed",
                     "only a failed reply can be sent again; this one is " + failed.status());
         }
-        return store(agent, conversation, failed.body(), replyId(agent, "retry\u0000" + failed.id()), ids.next(),
-                Map.of(RETRY_OF, failed.id()));
+        return store(agent, conversation, failed.body(), failed.media(), replyId(agent, "retry\u0000" + failed.id()),
+                ids.next(), Map.of(RETRY_OF, failed.id()));
     }
 
-    private Message store(String agent, Conversation conversation, String body, String id, String seq,
-            Map<String, String> details) {
-        if (body == null || body.isBlank()) {
-            throw new AgentActionRefused("empty_body", "a reply needs some text");
+    private Message store(String agent, Conversation conversation, String text, List<MediaItem> media, String id,
+            String seq, Map<String, String> details) {
+        String body = text == null ? "" : text;
+        if (body.isBlank() && media.isEmpty()) {
+            throw new AgentActionRefused("empty_body", "a reply needs some text or a picture");
         }
         int characters = body.codePointCount(0, body.length());
         if (characters > limits.maxBodyCharacters()) {
@@ -104,7 +109,7 @@ public class OutboundService {
         Instant now = Instant.now();
         String queued = MessageStatus.QUEUED.wire();
         Message message = new Message(conversation.id(), id, Message.Direction.OUTBOUND, conversation.business(),
-                conversation.customer(), body, null, queued, now, now, List.of(), details, agent, null, null,
+                conversation.customer(), body, null, queued, now, now, List.copyOf(media), details, agent, null, null,
                 Map.of(queued, now), seq, null, null);
         if (history.recordOutbound(message) == HistoryStore.Outcome.DUPLICATE) {
             return history.message(message.conversation(), message.id()).orElse(message);

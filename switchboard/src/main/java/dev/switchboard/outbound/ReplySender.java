@@ -42,8 +42,11 @@ public class ReplySender implements MessageChangeListener {
     private final MeterRegistry metrics;
     private final ThreadPoolExecutor senders;
 
+    private final Attachments attachments;
+
     ReplySender(HistoryStore history, WorkStore work, TwilioSender twilio, InstanceId instance, OutboundConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, Attachments attachments) {
+        this.attachments = attachments;
         this.history = history;
         this.work = work;
         this.twilio = twilio;
@@ -94,7 +97,8 @@ public class ReplySender implements MessageChangeListener {
             return; // the claim ran out before we got here; whoever holds it now sends
         }
         try {
-            TwilioSender.Accepted accepted = twilio.send(message.from(), message.to(), message.body());
+            TwilioSender.Accepted accepted = twilio.send(message.from(), message.to(), message.body(),
+                    attachments.twilioUrls(message));
             history.recordAccepted(message.conversation(), message.id(), accepted.sid(),
                     dev.switchboard.history.MessageStatus.fromWire(accepted.status())
                             .orElse(dev.switchboard.history.MessageStatus.QUEUED));

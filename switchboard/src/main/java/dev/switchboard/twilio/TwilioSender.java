@@ -1,6 +1,7 @@
 package dev.switchboard.twilio;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,10 +74,19 @@ public class TwilioSender {
         }
     }
 
+    /**
+     * Sends an SMS, or an MMS when {@code mediaUrls} are given (URLs Twilio fetches the files from; the body may then
+     * be empty).
+     */
     @Timeout(20_000)
     @Retry(maxRetries = 3, delay = 500, jitter = 200, retryOn = Unavailable.class)
-    public Accepted send(String from, String to, String body) {
-        MessageCreator creator = Message.creator(new PhoneNumber(to), new PhoneNumber(from), body);
+    public Accepted send(String from, String to, String body, List<URI> mediaUrls) {
+        MessageCreator creator = body == null || body.isEmpty()
+                ? Message.creator(new PhoneNumber(to), new PhoneNumber(from), mediaUrls)
+                : Message.creator(new PhoneNumber(to), new PhoneNumber(from), body);
+        if (!mediaUrls.isEmpty() && body != null && !body.isEmpty()) {
+            creator.setMediaUrl(mediaUrls);
+        }
         callbackBase.ifPresent(base -> creator.setStatusCallback(URI.create(trim(base) + "/twilio/status")));
         try {
             Message message = creator.create(client);

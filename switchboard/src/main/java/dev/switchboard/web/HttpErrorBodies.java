@@ -15,8 +15,10 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The refusals answered below the REST layer, in the project's JSON error shape: a path no route serves (404), and a
- * body declared larger than {@code quarkus.http.limits.max-body-size} (413). Quarkus answers the latter with an empty
- * body before any route runs, so the same check is made here first, just after {@code RequestDrain}.
+ * body declared larger than {@code switchboard.http.max-body-size} (413; on {@code /media}, larger than the backstop
+ * {@code quarkus.http.limits.max-body-size}, the upload checking its own smaller cap). Quarkus answers a body over its
+ * backstop with an empty body before any route runs, so the checks are made here first, just after
+ * {@code RequestDrain}.
  */
 @ApplicationScoped
 public class HttpErrorBodies {
@@ -24,12 +26,17 @@ public class HttpErrorBodies {
     /** Before Quarkus's own size check (order -2), after the drain (first of all). */
     static final int ORDER = Integer.MIN_VALUE + 1;
 
+    /** The picture upload, whose cap is larger than the JSON endpoints' (named here: media depends on web). */
+    static final String MEDIA_PATH = "/media";
+
     private final long maxBodyBytes;
+    private final long backstopBytes;
     private final ObjectMapper json;
 
-    HttpErrorBodies(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
+    HttpErrorBodies(HttpLimits limits, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize backstop,
             ObjectMapper json) {
-        this.maxBodyBytes = maxBodySize.asLongValue();
+        this.maxBodyBytes = limits.maxBodySize().asLongValue();
+        this.backstopBytes = backstop.asLongValue();
         this.json = json;
     }
 
@@ -40,18 +47,20 @@ public class HttpErrorBodies {
 
     private void checkDeclaredLength(RoutingContext context) {
         String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null && isOver(declared)) {
+        boolean media = MEDIA_PATH.equals(context.normalizedPath());
+        long limit = media ? backstopBytes : maxBodyBytes;
+        if (declared != null && isOver(declared, limit)) {
             context.response().putHeader(HttpHeaders.CONNECTION, "close");
-            answer(context, 413,
-                    "the request body is over " + maxBodyBytes + " bytes (quarkus.http.limits.max-body-size)");
+            answer(context, 413, "the request body is over " + limit + " bytes ("
+                    + (media ? "quarkus.http.limits.max-body-size" : "switchboard.http.max-body-size") + ")");
             return;
         }
         context.next();
     }
 
-    private boolean isOver(String declared) {
+    private static boolean isOver(String declared, long limit) {
         try {
-            return Long.parseLong(declared.trim()) > maxBodyBytes;
+            return Long.parseLong(declared.trim()) > limit;
         } catch (NumberFormatException e) {
             // Quarkus and Netty refuse a malformed length themselves.
             return false;

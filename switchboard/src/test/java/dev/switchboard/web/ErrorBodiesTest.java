@@ -68,7 +68,7 @@ class ErrorBodiesTest {
         String body = response.substring(response.indexOf("\r\n\r\n") + 4);
         JsonPath json = JsonPath.from(body);
         assertEquals(413, json.getInt("status"));
-        assertTrue(json.getString("reason").contains("quarkus.http.limits.max-body-size"), body);
+        assertTrue(json.getString("reason").contains("switchboard.http.max-body-size"), body);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.switchboard.console.socket;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** Frames the console itself sends to a browser, besides the switchboard's own (enriched) ones. */
@@ -32,12 +34,13 @@ final class ConsoleFrames {
 
     /**
      * What a browser may send, passed on to the switchboard as is: {@code available {capacity?}}, {@code away},
-     * {@code response {conversation, body, clientId?}}, {@code resolve {conversation}}, {@code transfer {conversation,
-     * agent}}, {@code note {conversation, body}}, {@code read {conversation}}, {@code retry {conversation, messageId}},
-     * {@code start {customer, body, clientId?}}.
+     * {@code response {conversation, body, clientId?, media?}}, {@code resolve {conversation}}, {@code transfer
+     * {conversation, agent}}, {@code note {conversation, body}}, {@code read {conversation}}, {@code retry
+     * {conversation, messageId}}, {@code start {customer, body, clientId?, media?}} ({@code media}: mediaIds from
+     * {@code POST /console/api/media}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Command(String type, Integer capacity, String conversation, String body, String agent, String clientId,
-            String messageId, String customer) {
+            String messageId, String customer, List<String> media) {
     }
 }

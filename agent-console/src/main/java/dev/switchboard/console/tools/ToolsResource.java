@@ -2,9 +2,12 @@ package dev.switchboard.console.tools;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -24,9 +27,9 @@ import dev.switchboard.console.session.SessionResource.ApiError;
 import dev.switchboard.console.upstream.Unavailable;
 
 /**
- * The browser's way to the switchboard's canned replies and contacts. Quarkus's JWT support reads and verifies the
- * agent's token from the {@code console_token} cookie ({@code mp.jwt.token.cookie}); the call goes on with that token,
- * so the switchboard applies its own rules to the agent.
+ * The browser's way to the switchboard's canned replies, contacts and picture uploads. Quarkus's JWT support reads and
+ * verifies the agent's token from the {@code console_token} cookie ({@code mp.jwt.token.cookie}); the call goes on with
+ * that token, so the switchboard applies its own rules to the agent.
  */
 @Path("/console/api")
 @Authenticated
@@ -37,10 +40,23 @@ public class ToolsResource {
 
     private final JsonWebToken jwt;
     private final SwitchboardTools tools;
+    private final MediaRelay media;
 
-    ToolsResource(JsonWebToken jwt, SwitchboardTools tools) {
+    ToolsResource(JsonWebToken jwt, SwitchboardTools tools, MediaRelay media) {
         this.jwt = jwt;
         this.tools = tools;
+        this.media = media;
+    }
+
+    /**
+     * A picture for a reply, its bytes as the body with its own {@code Content-Type}: the switchboard's
+     * {@code POST /media}, answering 201 {@code {mediaId, contentType, size}} or its refusal (413, 415).
+     */
+    @POST
+    @Path("media")
+    @Consumes(MediaType.WILDCARD)
+    public Response uploadMedia(byte[] picture, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        return media.upload(jwt.getRawToken(), contentType, picture == null ? new byte[0] : picture);
     }
 
     /** {@code {replies: [{id, shortcut, text, ...}]}}, as the switchboard's {@code GET /canned-replies}. */

@@ -55,6 +55,16 @@ public interface SwitchboardApi {
     Response messages(@HeaderParam("Authorization") String bearer, @PathParam("customer") String customer,
             @QueryParam("limit") Integer limit);
 
+    /**
+     * {@code POST /media}: a picture's bytes, as the agent, with the browser's {@code Content-Type} (image/jpeg,
+     * image/png or image/gif), which the switchboard checks against the bytes.
+     */
+    @POST
+    @Path("media")
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    Response uploadMedia(@HeaderParam("Authorization") String bearer, @HeaderParam("Content-Type") String contentType,
+            byte[] picture);
+
     /** {@code PUT /contacts/{customer} {name, notes}}, as the agent. */
     @PUT
     @Path("contacts/{customer}")

@@ -54,6 +54,8 @@ class ConsoleBrowserTest {
     private static final Set<String> SENTIMENTS = Set.of("very negative", "negative", "neutral", "positive",
             "very positive");
     private static final Set<String> NEGATIVE = Set.of("negative", "very negative");
+    /** A 1×1 PNG, for pictures dropped and pasted onto the composer. */
+    private static final String TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
     /** The agent's browser and the customer's phone, shared by the tests (each signs its own agent in). */
     private static Browser agentBrowser;
@@ -284,6 +286,90 @@ class ConsoleBrowserTest {
         assertEquals("sentiment trending negative", trend);
         browser.screenshot("console-1280x800-negative");
         phone.screenshot("phone-390x844-negative");
+        goAwayAndSignOut(browser);
+    }
+
+    /**
+     * Pictures: the agent attaches one through the file input, sees its thumbnail and the MMS note on the counter,
+     * sends it with a text; the dev phone shows the picture it received, the stand-in's MediaUrl fetches the same
+     * bytes, and the timeline shows it as inbound media are shown. Dropped and pasted pictures get previews too, and a
+     * preview can be removed before sending.
+     */
+    @Test
+    void agentSendsAPictureThePhoneShows() throws Exception {
+        Browser browser = agentBrowser;
+        String agent = SwitchboardApi.createAgent("pia", "Pia Example");
+        browser.emulate(1280, 800, false);
+        signIn(browser, agent, "Pia Example");
+        goAvailable(browser, 10);
+        String customer = SwitchboardApi.newCustomer();
+        phoneText(customer, "Where is the serial number?");
+        awaitConversation(browser, customer, ROUTED);
+        openConversation(browser, customer);
+
+        Path picture = samplePicture();
+        byte[] bytes = Files.readAllBytes(picture);
+        browser.find("attach-input").sendKeys(picture.toAbsolutePath().toString());
+        browser.await("the uploaded picture's thumbnail", SOON,
+                d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                        "const a = document.querySelectorAll('[data-testid=attachment][data-state=ready]');"
+                                + "return a.length === 1 && a[0].querySelector('img').naturalWidth > 0;"));
+        WebElement mms = browser.find("composer-mms");
+        assertTrue(mms.isDisplayed());
+        assertTrue(mms.getText().contains("MMS · billed as a picture message"), mms.getText());
+        assertFalse(browser.find("composer-segments").isDisplayed(), "an MMS is not billed per segment");
+        browser.screenshot("console-1280x800-picture-preview");
+
+        WebElement reply = browser.find("composer-input");
+        reply.sendKeys("It is on the back, here:");
+        reply.sendKeys(Keys.ENTER);
+        browser.await("the composer emptied", SOON,
+                d -> reply.getAttribute("value").isEmpty() && browser.all("attachment").isEmpty());
+        assertFalse(browser.find("composer-mms").isDisplayed());
+
+        // The customer's phone shows the picture it received.
+        WebElement onThePhone = phone.await("the picture on the phone", ROUTED,
+                d -> outboundOnPhone("It is on the back, here:"));
+        phone.await("the picture loaded on the phone", SOON,
+                d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                        "return [...arguments[0].querySelectorAll('img[data-testid=phone-message-media]')]"
+                                + ".some(img => img.complete && img.naturalWidth > 0)",
+                        onThePhone));
+        phone.screenshot("phone-390x844-picture");
+        // What Twilio was given to fetch is the picture the agent attached.
+        JsonNode sent = awaitSent(customer, "It is on the back, here:");
+        assertEquals(1, sent.path("mediaUrls").size());
+        HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(sent.path("mediaUrls").get(0).asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, fetched.statusCode());
+        assertTrue(java.util.Arrays.equals(bytes, fetched.body()), "the same bytes");
+
+        // The timeline shows it as it shows a customer's picture.
+        browser.await("the sent picture in the timeline", SOON, d -> (Boolean) ((JavascriptExecutor) d)
+                .executeScript("return [...document.querySelectorAll('[data-testid=message][data-direction=outbound]"
+                        + " img[data-testid=message-media]')].some(img => img.complete && img.naturalWidth > 0)"));
+        browser.screenshot("console-1280x800-picture-sent");
+
+        // Dropped on the composer and pasted into it: previews too, each removable before sending.
+        ((JavascriptExecutor) browser.driver()).executeScript("const png = Uint8Array.from(atob(arguments[0]),"
+                + " c => c.charCodeAt(0));" + "const files = n => { const t = new DataTransfer();"
+                + " t.items.add(new File([png], n, { type: 'image/png' })); return t; };"
+                + "document.getElementById('composer').dispatchEvent(new DragEvent('drop',"
+                + " { dataTransfer: files('dropped.png'), bubbles: true, cancelable: true }));"
+                + "document.getElementById('reply').dispatchEvent(new ClipboardEvent('paste',"
+                + " { clipboardData: files('pasted.png'), bubbles: true, cancelable: true }));", TINY_PNG);
+        browser.await("two more thumbnails", SOON,
+                d -> browser.css("[data-testid=attachment][data-state=ready]").size() == 2);
+        browser.emulate(390, 844, true);
+        browser.screenshot("console-390x844-picture-preview");
+        browser.emulate(1280, 800, false);
+        browser.all("attachment-remove").get(0).click();
+        browser.await("one thumbnail left", SOON, d -> browser.all("attachment").size() == 1);
+        browser.find("attachment-remove").click();
+        browser.await("no thumbnail left", SOON, d -> !browser.find("attachments").isDisplayed());
+        assertFalse(browser.find("composer-mms").isDisplayed());
+        assertEquals(1, SwitchboardApi.sentTo(customer).size(), "removed pictures are never sent");
         goAwayAndSignOut(browser);
     }
 

@@ -59,6 +59,21 @@ class ToolsTest {
     }
 
     @Test
+    void aPictureIsUploadedThroughTheConsoleWithItsOwnType() {
+        String cookie = signIn();
+        byte[] gif = { 'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0, 0, 0, ';' };
+        given().cookie("console_token", cookie).contentType("image/gif").body(gif).post("/console/api/media").then()
+                .statusCode(201).body("contentType", equalTo("image/gif")).body("size", equalTo(gif.length))
+                .body("mediaId", org.hamcrest.Matchers.matchesPattern("M[0-9a-f]{32}"));
+        // The switchboard's refusals reach the browser as they were: the type comes through, the bytes are checked.
+        given().cookie("console_token", cookie).contentType("image/png").body(gif).post("/console/api/media").then()
+                .statusCode(415).body("reason", containsString("not a image/png"));
+        given().cookie("console_token", cookie).contentType("text/plain").body("hello").post("/console/api/media")
+                .then().statusCode(415).body("reason", containsString("image/jpeg, image/png or image/gif"));
+        given().contentType("image/gif").body(gif).post("/console/api/media").then().statusCode(401);
+    }
+
+    @Test
     void withoutAValidCookieNothingIsPassedOn() {
         given().get("/console/api/canned-replies").then().statusCode(401).body("status", equalTo(401));
         given().cookie("console_token", "not-a-token").get("/console/api/contacts/+15551230000").then().statusCode(401);

@@ -15,6 +15,7 @@ import dev.switchboard.history.Conversation;
 import dev.switchboard.history.ReadMarks;
 import dev.switchboard.notes.NoteService;
 import dev.switchboard.outbound.AgentActionRefused;
+import dev.switchboard.outbound.Attachments;
 import dev.switchboard.outbound.ConversationStarter;
 import dev.switchboard.outbound.OutboundService;
 import dev.switchboard.routing.Presence;
@@ -38,10 +39,12 @@ public class AgentCommands {
     private final NoteService notes;
     private final ReadMarks reads;
     private final ConversationStarter starter;
+    private final Attachments attachments;
 
     AgentCommands(AgentSessions sessions, RoutingStore routing, Router router, OutboundService outbound,
             Delivery delivery, RoutingConfig config, ObjectMapper json, NoteService notes, ReadMarks reads,
-            ConversationStarter starter) {
+            ConversationStarter starter, Attachments attachments) {
+        this.attachments = attachments;
         this.sessions = sessions;
         this.notes = notes;
         this.reads = reads;
@@ -104,7 +107,14 @@ public class AgentCommands {
             router.drain();
         }
         case "away" -> sendPresence(agent, routing.setStatus(agent, Presence.Status.AWAY, null));
-        case "response" -> outbound.reply(agent, command.conversation(), command.body(), command.clientId());
+        case "response" -> {
+            if (command.media() != null && !command.media().isEmpty()) {
+                // Not yours says more than a picture refused, and costs nothing when there are none.
+                outbound.ownedBy(agent, command.conversation());
+            }
+            outbound.reply(agent, command.conversation(), command.body(), command.clientId(),
+                    attachments.resolve(agent, command.media()));
+        }
         case "resolve" -> {
             outbound.ownedBy(agent, command.conversation());
             if (!routing.release(command.conversation(), agent, Conversation.State.CLOSED, null)) {
@@ -116,7 +126,7 @@ public class AgentCommands {
         case "transfer" -> transfer(agent, command);
         case "note" -> notes.note(agent, command.conversation(), command.body());
         case "retry" -> outbound.retry(agent, command.conversation(), command.messageId());
-        case "start" -> starter.start(agent, command.customer(), command.body(), command.clientId());
+        case "start" -> starter.start(agent, command.customer(), command.body(), command.clientId(), command.media());
         case "read" -> {
             outbound.ownedBy(agent, command.conversation());
             if (!reads.markRead(command.conversation(), agent)) {
