@@ -274,7 +274,8 @@ function onUpdate(frame) {
   if (added && frame.message.direction === 'inbound') {
     alerts.announce(`Message from ${label(conv.customer)}`, previewOf(frame.message, conv), conv.id);
   }
-  if (frame.message.direction !== 'inbound' && state.lastSent && state.lastSent.conversation === conv.id) {
+  const ours = frame.message.direction === 'outbound' || frame.message.direction === 'note';
+  if (ours && state.lastSent && state.lastSent.conversation === conv.id) {
     state.lastSent = null;
   }
   render();
@@ -450,8 +451,14 @@ function narrow() {
   return window.matchMedia('(max-width: 760px)').matches;
 }
 
+/** The newest message; resolve and reopen markers are history, not messages. */
 function lastMessage(conv) {
-  return conv.messages[conv.messages.length - 1];
+  for (let i = conv.messages.length - 1; i >= 0; i -= 1) {
+    if (conv.messages[i].direction !== 'event') {
+      return conv.messages[i];
+    }
+  }
+  return undefined;
 }
 
 function previewOf(message, conv) {
@@ -585,11 +592,32 @@ function mediaView(message) {
       text: `attachment ${i + 1} (${m.contentType || 'file'})` }))));
 }
 
+/** What a resolve or reopen marker says: who did it, and when as the console's stream labels it. */
+function eventText(message) {
+  const who = (message.details && message.details.agentName) || message.agent;
+  const what = message.status === 'resolved' ? `Resolved by ${who || 'an agent'}`
+    : `Reopened by ${who || 'the customer'}`;
+  return message.relative ? `${what} · ${message.relative}` : what;
+}
+
+/** A resolve or reopen marker: a centred divider across the timeline, the absolute time in its tooltip. */
+function eventView(message, item) {
+  const divider = item || el('li', { class: 'divider', 'data-testid': 'timeline-event', 'data-message-id': message.id,
+    role: 'separator' });
+  divider.dataset.event = message.status;
+  divider.replaceChildren(el('span', { class: 'divider-label', title: absolute(message.createdAt),
+    'data-testid': 'timeline-event-label', text: eventText(message) }));
+  return divider;
+}
+
 function renderTimeline(conv) {
   const timeline = $('timeline');
   const existing = timeline.dataset.conversation === conv.id
     ? new Map([...timeline.children].map((li) => [li.dataset.messageId, li])) : new Map();
   const items = conv.messages.map((message) => {
+    if (message.direction === 'event') {
+      return eventView(message, existing.get(message.id));
+    }
     const line = el('div', { class: 'line' },
       el('time', { datetime: message.createdAt, 'data-testid': 'message-time', title: absolute(message.createdAt),
         text: message.relative || '' }),

@@ -1,6 +1,13 @@
 // Search and read-only history: any conversation, resolved ones included, by part of the number or of the name.
 // Opening a result shows its whole history without a composer; "Start again" fills in the New conversation form.
 
+/** A resolve or reopen marker in a read-only history (no stream here: the date is the label). */
+function eventLabel(m) {
+  const who = (m.details && m.details.agentName) || m.agent;
+  const what = m.status === 'resolved' ? `Resolved by ${who || 'an agent'}` : `Reopened by ${who || 'the customer'}`;
+  return `${what} · ${new Date(m.createdAt).toLocaleString()}`;
+}
+
 /**
  * @param {object} deps  api base, the DOM builder, a notice function and a callback to start again with a number
  */
@@ -49,13 +56,16 @@ export function searchPanel({ api, el, notice, startAgain }) {
     const messages = [...(answer.messages || [])].reverse();
     $('history-title').textContent = name || customer;
     $('history-number').textContent = name ? customer : '';
-    $('history-timeline').replaceChildren(...messages.map((m) => el('li', {
+    $('history-timeline').replaceChildren(...messages.map((m) => (m.direction === 'event' ? el('li', {
+      class: 'divider', 'data-testid': 'history-event', 'data-event': m.status, role: 'separator' },
+    el('span', { class: 'divider-label', title: new Date(m.createdAt).toLocaleString(), text: eventLabel(m) }))
+      : el('li', {
       class: `bubble ${m.direction}`, 'data-testid': 'history-message', 'data-direction': m.direction },
     m.direction === 'note' ? el('span', { class: 'note-label', text: `Private note${m.agent ? ` · ${m.agent}` : ''}` })
       : null,
     el('div', { class: 'body', text: m.body || '' }),
     el('div', { class: 'line' }, el('time', { title: m.createdAt, text: new Date(m.createdAt).toLocaleString() }),
-      m.direction === 'outbound' ? el('span', { class: 'delivery', text: m.status }) : null))));
+      m.direction === 'outbound' ? el('span', { class: 'delivery', text: m.status }) : null)))));
     $('history-start').onclick = () => {
       view.hidden = true;
       startAgain(customer);

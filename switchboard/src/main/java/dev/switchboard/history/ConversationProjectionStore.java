@@ -14,8 +14,13 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import dev.switchboard.history.Conversation.State;
@@ -49,12 +54,16 @@ public class ConversationProjectionStore {
         ALREADY_APPLIED
     }
 
+    private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
+
     private final DynamoDbClient dynamo;
     private final HistoryConfig config;
+    private final ConversationEvents events;
 
-    ConversationProjectionStore(DynamoDbClient dynamo, HistoryConfig config) {
+    ConversationProjectionStore(DynamoDbClient dynamo, HistoryConfig config, ConversationEvents events) {
         this.dynamo = dynamo;
         this.config = config;
+        this.events = events;
     }
 
     /**
@@ -68,8 +77,12 @@ public class ConversationProjectionStore {
             if (item != null && alreadyApplied(item, message.id(), eventId)) {
                 return Applied.ALREADY_APPLIED;
             }
+            UpdateItemRequest update = item == null ? create(message, eventId) : change(item, message, eventId);
             try {
-                dynamo.updateItem(item == null ? create(message, eventId) : change(item, message, eventId));
+                if (reopens(item, message)) {
+                    return reopen(update, message);
+                }
+                dynamo.updateItem(update);
                 return Applied.APPLIED;
             } catch (ConditionalCheckFailedException changed) {
                 // An agent's assignment or release got there between the read and the write: read again.
@@ -139,6 +152,43 @@ public class ConversationProjectionStore {
                 + " kept changing while applying the score of " + message.id());
     }
 
+    private static boolean reopens(Map<String, AttributeValue> item, Message message) {
+        return item != null && message.direction() == Message.Direction.INBOUND
+                && State.CLOSED.wire().equals(Attributes.string(item, Conversation.STATE));
+    }
+
+    /**
+     * The customer wrote to a closed conversation: its summary goes back to waiting together with the history's
+     * {@code reopened} marker, in one transaction. The marker is keyed by the message, so it exists exactly when the
+     * reopen was applied.
+     *
+     * @throws ConditionalCheckFailedException
+     *             when the summary changed since it was read
+     */
+    private Applied reopen(UpdateItemRequest update, Message message) {
+        try {
+            dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                    TransactWriteItem.builder()
+                            .update(Update.builder().tableName(update.tableName()).key(update.key())
+                                    .updateExpression(update.updateExpression())
+                                    .conditionExpression(update.conditionExpression())
+                                    .expressionAttributeNames(update.expressionAttributeNames())
+                                    .expressionAttributeValues(update.expressionAttributeValues()).build())
+                            .build(),
+                    events.reopenedByCustomer(message)).build());
+            return Applied.APPLIED;
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (reasons.size() > 1 && CONDITIONAL_CHECK_FAILED.equals(reasons.get(1).code())) {
+                return Applied.ALREADY_APPLIED; // this message's reopen was written before
+            }
+            if (!reasons.isEmpty() && CONDITIONAL_CHECK_FAILED.equals(reasons.get(0).code())) {
+                throw ConditionalCheckFailedException.builder().message("conversation changed").build();
+            }
+            throw e;
+        }
+    }
+
     static boolean alreadyApplied(Map<String, AttributeValue> item, String messageId, String eventId) {
         AttributeValue ids = item.get(PROJECTED_IDS);
         if (ids != null && ids.hasL() && ids.l().stream().anyMatch(id -> messageId.equals(id.s()))) {
@@ -158,7 +208,7 @@ public class ConversationProjectionStore {
     }
 
     private UpdateItemRequest create(Message message, String eventId) {
-        Update update = new Update(message);
+        SummaryUpdate update = new SummaryUpdate(config, message);
         update.setLast();
         update.set(Conversation.CREATED_AT, ":at");
         update.set(Conversation.STATE, ":waiting", Attributes.s(State.WAITING.wire()));
@@ -170,7 +220,7 @@ public class ConversationProjectionStore {
     }
 
     private UpdateItemRequest change(Map<String, AttributeValue> item, Message message, String eventId) {
-        Update update = new Update(message);
+        SummaryUpdate update = new SummaryUpdate(config, message);
         String lastSeq = Attributes.string(item, LAST_MESSAGE_SEQ);
         boolean newer = lastSeq == null || message.seq() == null || message.seq().compareTo(lastSeq) > 0;
         // A private note is history for agents, not the conversation's last word: preview and counts stay.
@@ -197,122 +247,10 @@ public class ConversationProjectionStore {
         if (versioned) {
             // An item no message was projected into yet (a conversation an agent started) has no version: DynamoDB
             // refuses a value the expression does not use.
-            update.values.put(":seenVersion", Attributes.n(version));
+            update.value(":seenVersion", Attributes.n(version));
         }
-        update.values.put(":seenState", Attributes.s(state.wire()));
+        update.value(":seenState", Attributes.s(state.wire()));
         String condition = (versioned ? "#cv = :seenVersion" : "attribute_not_exists(#cv)") + " AND #cs = :seenState";
         return update.build(condition, names);
-    }
-
-    /** An update expression under construction, with its names and values. */
-    private final class Update {
-        private final Message message;
-        private final List<String> sets = new ArrayList<>();
-        private final List<String> adds = new ArrayList<>();
-        private final Map<String, String> names = new HashMap<>();
-        private final Map<String, AttributeValue> values = new HashMap<>();
-
-        Update(Message message) {
-            this.message = message;
-            ConversationKey key = ConversationKey.parse(message.conversation());
-            set(Conversation.BUSINESS, ":business", Attributes.s(key.business()));
-            set(Conversation.CUSTOMER, ":customer", Attributes.s(key.customer()));
-        }
-
-        void set(String attribute, String value) {
-            if (":at".equals(value)) {
-                // DynamoDB refuses values the expression does not use, so this one goes in only when it is.
-                values.put(":at", Attributes.n(message.createdAt().toEpochMilli()));
-            }
-            String name = "#a" + names.size();
-            names.put(name, attribute);
-            sets.add(name + " = " + value);
-        }
-
-        void set(String attribute, String placeholder, AttributeValue value) {
-            values.put(placeholder, value);
-            set(attribute, placeholder);
-        }
-
-        void setLast() {
-            set(Conversation.LAST_MESSAGE_ID, ":id", Attributes.s(message.id()));
-            if (message.seq() != null) {
-                set(LAST_MESSAGE_SEQ, ":seq", Attributes.s(message.seq()));
-            }
-            set(Conversation.LAST_MESSAGE_AT, ":at");
-            set(Conversation.LAST_MESSAGE_PREVIEW, ":preview", Attributes.s(preview(message)));
-            set(Conversation.LAST_DIRECTION, ":dir", Attributes.s(message.direction().wire()));
-            set(Conversation.UPDATED_AT, ":at");
-            if (message.direction() == Message.Direction.INBOUND) {
-                set(Conversation.LAST_INBOUND_AT, ":at");
-            }
-        }
-
-        /** What an inbound message says about consent, unless a later message already changed it. */
-        void consent(Long changedAt) {
-            if (message.direction() != Message.Direction.INBOUND
-                    || (changedAt != null && changedAt > message.createdAt().toEpochMilli())) {
-                return;
-            }
-            switch (Consent.of(message.body())) {
-            case OPT_OUT, OPT_IN -> {
-                set(Conversation.OPTED_OUT, ":optedOut",
-                        AttributeValue.fromBool(Consent.of(message.body()) == Consent.OPT_OUT));
-                set(Conversation.CONSENT_CHANGED_AT, ":at");
-            }
-            case HELP -> set(Conversation.HELP_REQUESTED_AT, ":at");
-            default -> {
-                // nothing to record
-            }
-            }
-        }
-
-        void remember(List<String> remembered, String eventId, long version) {
-            List<String> ids = new ArrayList<>(remembered);
-            ids.add(message.id());
-            int memory = Math.max(1, config.projectionMemory());
-            List<String> kept = ids.subList(Math.max(0, ids.size() - memory), ids.size());
-            set(PROJECTED_IDS, ":ids", AttributeValue.fromL(kept.stream().map(Attributes::s).toList()));
-            if (eventId != null) {
-                set(PROJECTED_EVENT, ":event", Attributes.s(eventId));
-            }
-            set(PROJECTION_VERSION, ":version", Attributes.n(version + 1));
-        }
-
-        void counts() {
-            if (message.direction() == Message.Direction.NOTE) {
-                return;
-            }
-            values.put(":one", Attributes.n(1));
-            names.put("#count", Conversation.MESSAGE_COUNT);
-            adds.add("#count :one");
-            if (message.direction() == Message.Direction.INBOUND) {
-                names.put("#unread", Conversation.UNREAD);
-                adds.add("#unread :one");
-            }
-        }
-
-        UpdateItemRequest build(String condition, Map<String, String> conditionNames) {
-            Map<String, String> allNames = new HashMap<>(names);
-            allNames.putAll(conditionNames);
-            String expression = "SET " + String.join(", ", sets)
-                    + (adds.isEmpty() ? "" : " ADD " + String.join(", ", adds));
-            return UpdateItemRequest.builder().tableName(config.conversationsTable())
-                    .key(Map.of(Conversation.ID, Attributes.s(message.conversation()))).updateExpression(expression)
-                    .conditionExpression(condition).expressionAttributeNames(allNames).expressionAttributeValues(values)
-                    .build();
-        }
-    }
-
-    private String preview(Message message) {
-        String body = message.body();
-        int limit = config.previewCharacters();
-        if (body.codePointCount(0, body.length()) > limit) {
-            return body.substring(0, body.offsetByCodePoints(0, limit)) + "…";
-        }
-        if (body.isEmpty() && !message.media().isEmpty()) {
-            return message.media().size() == 1 ? "[1 attachment]" : "[" + message.media().size() + " attachments]";
-        }
-        return body;
     }
 }

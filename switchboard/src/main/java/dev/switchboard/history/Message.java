@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param id
  *            time-ordered message id (sort key)
  * @param direction
- *            inbound from the customer, outbound from an agent, or an agent's private note (never sent)
+ *            inbound from the customer, outbound from an agent, an agent's private note (never sent), or a marker of
+ *            the conversation's resolve or reopen ({@link ConversationEvents})
  * @param from
  *            sender number
  * @param to
@@ -61,7 +62,12 @@ public record Message(String conversation, String id, Direction direction, Strin
     public enum Direction {
         INBOUND, OUTBOUND,
         /** An agent's private note: part of the history agents read, never sent, never the preview or unread. */
-        NOTE;
+        NOTE,
+        /**
+         * A marker of what happened to the conversation ({@link ConversationEvents}: resolved, reopened): history, not
+         * a message; it changes neither the summary nor the routing.
+         */
+        EVENT;
 
         public String wire() {
             return name().toLowerCase();

@@ -4,7 +4,12 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+import dev.switchboard.agents.Agent;
+import dev.switchboard.agents.AgentStore;
 import dev.switchboard.history.Conversation;
+import dev.switchboard.history.ConversationEvents;
 import dev.switchboard.history.ConversationKey;
 import dev.switchboard.history.HistoryStore;
 import dev.switchboard.history.MediaItem;
@@ -29,10 +34,18 @@ public class ConversationStarter {
     private final TwilioConfig twilio;
     private final WebhookConfig limits;
     private final Attachments attachments;
+    private final ConversationEvents events;
+    private final AgentStore agents;
+
+    /** Reads and tries of the conversation while others change it. */
+    private static final int ATTEMPTS = 3;
 
     ConversationStarter(HistoryStore history, RoutingStore routing, Router router, OutboundService outbound,
-            TwilioConfig twilio, WebhookConfig limits, Attachments attachments) {
+            TwilioConfig twilio, WebhookConfig limits, Attachments attachments, ConversationEvents events,
+            AgentStore agents) {
         this.attachments = attachments;
+        this.events = events;
+        this.agents = agents;
         this.history = history;
         this.routing = routing;
         this.router = router;
@@ -64,29 +77,29 @@ public class ConversationStarter {
         List<MediaItem> media = attachments.resolve(agent, mediaIds);
         String business = twilio.businessNumber();
         String id = new ConversationKey(business, customer).id();
-        Conversation before = history.conversation(id).orElse(null);
-        refuseIfClosedTo(agent, before);
-        boolean alreadyMine = before != null && before.state() == Conversation.State.ASSIGNED
-                && agent.equals(before.agent());
-        if (!alreadyMine) {
-            RoutingStore.Assignment result = routing.start(id, business, customer, agent);
+        Conversation now = history.conversation(id).orElse(null);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            refuseIfClosedTo(agent, now);
+            if (now != null && now.state() == Conversation.State.ASSIGNED && agent.equals(now.agent())) {
+                return outbound.reply(agent, id, body, clientId, media); // already theirs: just the text
+            }
+            // Taking a closed conversation writes the history's "reopened" marker in the same transaction.
+            TransactWriteItem marker = now != null && now.state() == Conversation.State.CLOSED
+                    ? events.reopenedBy(id, agent, agents.find(agent).map(Agent::displayName).orElse(agent)) : null;
+            RoutingStore.Assignment result = routing.start(id, business, customer, agent, marker);
             if (result == RoutingStore.Assignment.AGENT_UNAVAILABLE) {
                 throw new AgentActionRefused("agent_unavailable",
                         "you have no room for another conversation; resolve one or raise your capacity");
             }
-            if (result == RoutingStore.Assignment.CONVERSATION_TAKEN) {
-                // Someone got there first, or the customer opted out meanwhile: say which.
-                Conversation now = history.conversation(id).orElse(null);
-                refuseIfClosedTo(agent, now);
-                if (now == null || !(now.state() == Conversation.State.ASSIGNED && agent.equals(now.agent()))) {
-                    throw new AgentActionRefused("not_assigned",
-                            "the conversation with " + customer + " could not be opened just now; try again");
-                }
-            } else {
+            if (result == RoutingStore.Assignment.ASSIGNED) {
                 router.sendAssigned(id, agent);
+                return outbound.reply(agent, id, body, clientId, media);
             }
+            // Someone got there first, the customer wrote (reopening it) or opted out meanwhile: read it again.
+            now = history.conversation(id).orElse(null);
         }
-        return outbound.reply(agent, id, body, clientId, media);
+        throw new AgentActionRefused("not_assigned",
+                "the conversation with " + customer + " could not be opened just now; try again");
     }
 
     private static void refuseIfClosedTo(String agent, Conversation conversation) {

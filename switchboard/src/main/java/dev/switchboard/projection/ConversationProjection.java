@@ -17,7 +17,8 @@ import dev.switchboard.history.StoredSentiment;
  * Keeps conversation summaries as a projection of the messages stream: each message's INSERT is applied to its
  * conversation once, before routing reads it ({@link MessageChangeListener#PROJECTION}). The console's score of a
  * customer message (its MODIFY adding {@code sentiment}) updates the conversation's negativity, which routing reads.
- * Other later changes of a message (statuses, media) leave the summary as it is.
+ * Other later changes of a message (statuses, media) leave the summary as it is. A customer's message to a closed
+ * conversation reopens it, and its history gets a {@code reopened} marker in the same transaction.
  */
 @ApplicationScoped
 public class ConversationProjection implements MessageChangeListener {
@@ -84,6 +85,9 @@ public class ConversationProjection implements MessageChangeListener {
             return;
         }
         Message message = Message.from(change.newImage());
+        if (message.direction() == Message.Direction.EVENT) {
+            return; // a resolve or reopen marker, written with the state change it records
+        }
         Applied applied = applyPatiently(message, change.eventId());
         metrics.counter("switchboard.projection", "outcome", applied.name().toLowerCase()).increment();
         if (applied == Applied.ALREADY_APPLIED) {

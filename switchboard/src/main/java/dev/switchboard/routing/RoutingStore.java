@@ -201,9 +201,18 @@ public class RoutingStore {
      *
      * @return false when the conversation is not (or no longer) assigned to that agent
      */
+    public boolean release(String conversation, String agent, State to, Instant waitingSince) {
+        return release(conversation, agent, to, waitingSince, null);
+    }
+
+    /**
+     * As {@link #release(String, String, State, Instant)}, writing {@code marker} (a history marker of the change, see
+     * {@code ConversationEvents}) in the same transaction when given.
+     */
     @Timeout(5_000)
     @Retry(maxRetries = 2, delay = 50, retryOn = SdkClientException.class)
-    public boolean release(String conversation, String agent, State to, Instant waitingSince) {
+    public boolean release(String conversation, String agent, State to, Instant waitingSince,
+            TransactWriteItem marker) {
         Map<String, String> names = new HashMap<>(
                 Map.of("#state", Conversation.STATE, "#agent", Conversation.AGENT, "#since", Conversation.STATE_SINCE));
         Map<String, AttributeValue> values = new HashMap<>(
@@ -218,9 +227,13 @@ public class RoutingStore {
         Update give = Update.builder().tableName(history.conversationsTable()).key(conversationKey(conversation))
                 .updateExpression(set + " REMOVE #agent").conditionExpression("#state = :assigned AND #agent = :agent")
                 .expressionAttributeNames(names).expressionAttributeValues(values).build();
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(TransactWriteItem.builder().update(give).build(),
+                TransactWriteItem.builder().update(loadChange(agent, -1)).build()));
+        if (marker != null) {
+            writes.add(marker);
+        }
         try {
-            transact(TransactWriteItem.builder().update(give).build(),
-                    TransactWriteItem.builder().update(loadChange(agent, -1)).build());
+            transact(writes.toArray(TransactWriteItem[]::new));
             index.syncAgent(agent);
             return true;
         } catch (TransactionCanceledException e) {
@@ -263,36 +276,56 @@ public class RoutingStore {
      * @return {@code CONVERSATION_TAKEN} when it is someone's already or opted out (read it to tell which),
      *         {@code AGENT_UNAVAILABLE} when the agent has no room
      */
+    public Assignment start(String conversation, String business, String customer, String agent) {
+        return start(conversation, business, customer, agent, null);
+    }
+
+    /**
+     * As {@link #start(String, String, String, String)}; with a {@code reopened} marker only a closed conversation is
+     * taken (one that is new or waiting is refused as {@code CONVERSATION_TAKEN}: read it again), and the marker is
+     * written in the same transaction. Without one, only a new or waiting conversation is taken.
+     */
     @Timeout(5_000)
     @Retry(maxRetries = 2, delay = 50, retryOn = SdkClientException.class)
-    public Assignment start(String conversation, String business, String customer, String agent) {
+    public Assignment start(String conversation, String business, String customer, String agent,
+            TransactWriteItem reopenedMarker) {
         AttributeValue now = now();
+        Map<String, String> names = new HashMap<>(Map.of("#state", Conversation.STATE, "#agent", Conversation.AGENT,
+                "#lastAgent", Conversation.LAST_AGENT, "#since", Conversation.STATE_SINCE, "#assignedAt",
+                Conversation.ASSIGNED_AT, "#business", Conversation.BUSINESS, "#customer", Conversation.CUSTOMER,
+                "#created", Conversation.CREATED_AT, "#optedOut", Conversation.OPTED_OUT));
+        Map<String, AttributeValue> values = new HashMap<>(
+                Map.of(":assigned", s(State.ASSIGNED.wire()), ":agent", s(agent), ":now", now, ":business", s(business),
+                        ":customer", s(customer), ":false", AttributeValue.fromBool(false)));
+        // DynamoDB refuses names and values the expressions do not use, so each condition brings its own.
+        String from;
+        if (reopenedMarker != null) {
+            from = "#state = :closed";
+            values.put(":closed", s(State.CLOSED.wire()));
+        } else {
+            from = "(attribute_not_exists(#cid) OR #state = :waiting)";
+            names.put("#cid", Conversation.ID);
+            values.put(":waiting", s(State.WAITING.wire()));
+        }
         Update take = Update.builder().tableName(history.conversationsTable()).key(conversationKey(conversation))
                 .updateExpression("SET #state = :assigned, #agent = :agent, #lastAgent = :agent, #since = :now,"
                         + " #assignedAt = :now, #business = :business, #customer = :customer,"
                         + " #created = if_not_exists(#created, :now)")
-                .conditionExpression("(attribute_not_exists(#cid) OR #state IN (:waiting, :closed))"
-                        + " AND (attribute_not_exists(#optedOut) OR #optedOut = :false)")
-                .expressionAttributeNames(Map.ofEntries(Map.entry("#state", Conversation.STATE),
-                        Map.entry("#agent", Conversation.AGENT), Map.entry("#lastAgent", Conversation.LAST_AGENT),
-                        Map.entry("#since", Conversation.STATE_SINCE),
-                        Map.entry("#assignedAt", Conversation.ASSIGNED_AT),
-                        Map.entry("#business", Conversation.BUSINESS), Map.entry("#customer", Conversation.CUSTOMER),
-                        Map.entry("#created", Conversation.CREATED_AT), Map.entry("#cid", Conversation.ID),
-                        Map.entry("#optedOut", Conversation.OPTED_OUT)))
-                .expressionAttributeValues(Map.of(":assigned", s(State.ASSIGNED.wire()), ":waiting",
-                        s(State.WAITING.wire()), ":closed", s(State.CLOSED.wire()), ":agent", s(agent), ":now", now,
-                        ":business", s(business), ":customer", s(customer), ":false", AttributeValue.fromBool(false)))
-                .build();
+                .conditionExpression(from + " AND (attribute_not_exists(#optedOut) OR #optedOut = :false)")
+                .expressionAttributeNames(names).expressionAttributeValues(values).build();
         Update room = Update.builder().tableName(agentsTable).key(agentKey(agent))
                 .updateExpression("SET #lastAssigned = :now ADD #load :one")
                 .conditionExpression("attribute_exists(#agent) AND (attribute_not_exists(#load) OR #load < #capacity)")
                 .expressionAttributeNames(Map.of("#lastAssigned", Presence.LAST_ASSIGNED_AT, "#load", Presence.LOAD,
                         "#capacity", Presence.CAPACITY, "#agent", Presence.AGENT))
                 .expressionAttributeValues(Map.of(":now", now, ":one", n(1))).build();
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(TransactWriteItem.builder().update(take).build(),
+                TransactWriteItem.builder().update(room).build()));
+        if (reopenedMarker != null) {
+            writes.add(reopenedMarker);
+        }
         try {
-            transact(TransactWriteItem.builder().update(take).build(),
-                    TransactWriteItem.builder().update(room).build());
+            transact(writes.toArray(TransactWriteItem[]::new));
             return Assignment.ASSIGNED;
         } catch (TransactionCanceledException e) {
             return failed(e.cancellationReasons(), 0) ? Assignment.CONVERSATION_TAKEN : Assignment.AGENT_UNAVAILABLE;

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.NewCookie;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
@@ -45,7 +46,10 @@ public class SessionCookies {
         return config.cookie().name() + "_name";
     }
 
-    /** Verifies a raw token: signature (the switchboard's public key), issuer and expiry. */
+    /**
+     * Verifies a raw token the switchboard just issued (signature with its public key, issuer, expiry), before it is
+     * put in a cookie. Requests carrying the cookie are authenticated by Quarkus, see {@link #session}.
+     */
     public Optional<Session> verify(String token) {
         if (token == null || token.isBlank()) {
             return Optional.empty();
@@ -63,33 +67,23 @@ public class SessionCookies {
         }
     }
 
-    /** The session a raw {@code Cookie} header carries, if its token is valid. */
-    public Optional<Session> fromCookieHeader(String header) {
-        return cookie(header, tokenCookie()).flatMap(this::verify);
+    /**
+     * The session of an identity Quarkus authenticated from the token cookie (SmallRye JWT, {@code mp.jwt.token.cookie}
+     * in {@code application.properties}), if it is one.
+     */
+    public Optional<Session> session(SecurityIdentity identity) {
+        if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)
+                || jwt.getName() == null || jwt.getRawToken() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Session(jwt.getName(), new HashSet<>(jwt.getGroups()),
+                Instant.ofEpochSecond(jwt.getExpirationTime()), jwt.getRawToken()));
     }
 
     /** The display name cookie's value, if any. */
     public Optional<String> displayName(String value) {
         return Optional.ofNullable(value).filter(v -> !v.isBlank())
                 .map(v -> URLDecoder.decode(v, StandardCharsets.UTF_8));
-    }
-
-    /** One cookie's value from a {@code Cookie} header ({@code a=1; b=2}). */
-    public static Optional<String> cookie(String header, String name) {
-        if (header == null) {
-            return Optional.empty();
-        }
-        for (String pair : header.split(";")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
-                String value = pair.substring(eq + 1).trim();
-                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-                    value = value.substring(1, value.length() - 1);
-                }
-                return Optional.of(value);
-            }
-        }
-        return Optional.empty();
     }
 
     /** The cookies of a new session, living exactly as long as its token. */

@@ -4,6 +4,8 @@ import jakarta.enterprise.inject.Instance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -19,8 +21,10 @@ import dev.switchboard.console.session.SessionCookies;
 
 /**
  * The browsers' socket. Each connection gets an {@link AgentLink} of its own to the switchboard; the handshake was
- * checked by {@link ConsoleUpgradeCheck}.
+ * checked by {@link ConsoleUpgradeCheck}, and who is connecting is the {@link SecurityIdentity} Quarkus authenticated
+ * for it from the token cookie.
  */
+@Authenticated
 @WebSocket(path = "/console/ws")
 public class ConsoleSocket {
 
@@ -31,10 +35,12 @@ public class ConsoleSocket {
     private final Instance<Enrichment> enrichment;
     private final Vertx vertx;
     private final ObjectMapper json;
+    private final SecurityIdentity identity;
 
     ConsoleSocket(SessionCookies cookies, ConsoleConfig config, Instance<Enrichment> enrichment, Vertx vertx,
-            ObjectMapper json) {
+            ObjectMapper json, SecurityIdentity identity) {
         this.cookies = cookies;
+        this.identity = identity;
         this.config = config;
         this.enrichment = enrichment;
         this.vertx = vertx;
@@ -43,9 +49,9 @@ public class ConsoleSocket {
 
     @OnOpen
     public void open(WebSocketConnection connection) {
-        var session = cookies.fromCookieHeader(connection.handshakeRequest().header("Cookie")).orElse(null);
+        var session = cookies.session(identity).orElse(null);
         if (session == null) {
-            // Expired between the handshake check and here.
+            // Not the switchboard's token (the handshake check lets no anonymous identity through).
             connection.closeAndAwait(new CloseReason(1008, "not signed in"));
             return;
         }

@@ -690,6 +690,9 @@ class ConsoleBrowserTest {
         browser.await("the whole history", SOON,
                 d -> browser.find("history-view").isDisplayed() && browser.all("history-message").size() == 2);
         assertEquals(customer, browser.find("history-title").getText());
+        // Where it was resolved is part of the history, as a divider, not a message.
+        assertTrue(browser.find("history-event").getText().startsWith("Resolved by Sam Example · "),
+                browser.find("history-event").getText());
         assertTrue(browser.find("history-view").findElements(By.tagName("textarea")).isEmpty(), "read only");
         browser.screenshot("console-1280x800-history");
         browser.find("history-start").click();
@@ -727,6 +730,83 @@ class ConsoleBrowserTest {
         browser.find("start-cancel").click();
         browser.find("sign-out").click();
         browser.await("the sign-in form", SOON, d -> browser.find("login-form").isDisplayed());
+    }
+
+    /**
+     * A conversation resolved and then reopened by the customer shows both in its timeline, as centred dividers in
+     * history order ("Resolved by <agent> · <relative>", "Reopened by the customer · <relative>"), the absolute time in
+     * their tooltips; the list's preview stays the customer's text.
+     */
+    @Test
+    void aReopenedConversationShowsWhereItWasResolvedAndReopened() throws Exception {
+        Browser browser = agentBrowser;
+        String agent = SwitchboardApi.createAgent("rita", "Rita Example");
+        browser.emulate(1280, 800, false);
+        signIn(browser, agent, "Rita Example");
+        goAvailable(browser, 10);
+        String customer = SwitchboardApi.newCustomer();
+        phoneText(customer, "Has my order shipped?");
+        awaitConversation(browser, customer, ROUTED);
+        openConversation(browser, customer);
+        browser.find("resolve-button").click();
+        browser.await("resolved after the Undo window", SOON, d -> conversationItem(browser, customer) == null);
+        browser.await("closed on the switchboard", SOON, d -> SwitchboardApi.conversation(customer, "closed") != null);
+
+        phoneText(customer, "Sorry, one more question");
+        awaitConversation(browser, customer, ROUTED);
+        openConversation(browser, customer);
+        List<String> order = browser.await("both dividers in history order", SOON, d -> {
+            List<String> seen = browser.css("#timeline > li").stream()
+                    .map(li -> "timeline-event".equals(li.getAttribute("data-testid"))
+                            ? "event:" + li.getAttribute("data-event") : li.getAttribute("data-direction") + ":"
+                                    + li.findElement(testId("message-body")).getText())
+                    .toList();
+            return seen.size() == 4 ? seen : null;
+        });
+        assertEquals(List.of("inbound:Has my order shipped?", "event:resolved", "event:reopened",
+                "inbound:Sorry, one more question"), order);
+        // Read in one go inside the wait: a relative tick may re-render the labels between two reads.
+        List<Object> facts = browser.await("the dividers' labels", SOON, d -> {
+            WebElement resolved = browser.css("[data-testid=timeline-event][data-event=resolved]").get(0);
+            WebElement reopened = browser.css("[data-testid=timeline-event][data-event=reopened]").get(0);
+            WebElement label = resolved.findElement(testId("timeline-event-label"));
+            if (!resolved.getText().startsWith("Resolved by Rita Example · ")) {
+                return null;
+            }
+            Object centred = ((JavascriptExecutor) browser.driver())
+                    .executeScript("const l = arguments[0].getBoundingClientRect();"
+                            + " const t = document.getElementById('timeline');"
+                            + " const b = t.getBoundingClientRect();"
+                            + " return Math.abs((l.left + l.right) / 2 - (b.left + b.right) / 2)"
+                            + " <= 2 + (b.width - t.clientWidth);", label);
+            return List.of(resolved.getText(), reopened.getText(), label.getAttribute("title"),
+                    resolved.getAttribute("role"), centred);
+        });
+        // The relative part is the console stream's label (as on the messages), not one the page made up.
+        String relative = ((String) facts.get(0)).substring("Resolved by Rita Example · ".length());
+        assertFalse(relative.isBlank(), facts.toString());
+        assertTrue(((String) facts.get(1)).startsWith("Reopened by the customer · "), facts.toString());
+        String tooltip = (String) facts.get(2);
+        assertFalse(tooltip.isBlank(), "the absolute time in the tooltip");
+        assertFalse(tooltip.contains(relative), tooltip + " is absolute, not " + relative);
+        assertEquals("separator", facts.get(3));
+        assertEquals(Boolean.TRUE, facts.get(4), "the divider's label is centred");
+        assertEquals("Sorry, one more question",
+                conversationItem(browser, customer).findElement(testId("conv-preview")).getText(),
+                "a marker is not the preview");
+        browser.screenshot("console-1280x800-reopened");
+        browser.emulate(390, 844, true);
+        browser.await("the conversation on a phone-sized screen", SOON, d -> {
+            if (!browser.find("timeline").isDisplayed()) {
+                openConversation(browser, customer);
+            }
+            return browser.find("timeline").isDisplayed()
+                    && browser.css("[data-testid=timeline-event][data-event=reopened]").get(0).isDisplayed();
+        });
+        browser.screenshot("console-390x844-reopened");
+        assertTrue(Files.size(Browser.SCREENSHOTS.resolve("console-390x844-reopened.png")) > 0);
+        browser.emulate(1280, 800, false);
+        goAwayAndSignOut(browser);
     }
 
     private static void blur(Browser browser) {

@@ -66,6 +66,29 @@ class ConsoleSocketTest {
     }
 
     @Test
+    void refusesCookiesQuarkusCannotVerify() throws Exception {
+        String agent = SwitchboardApi.createAgent("forger", "Forger");
+        // Signed with a key that is not the switchboard's, or long expired, or not a token at all: 401, as for REST.
+        String forged = Jwt.upn(agent).groups("agent").issuer("https://switchboard").expiresIn(600)
+                .sign(KeyUtils.generateKeyPair(2048).getPrivate());
+        long anHourAgo = System.currentTimeMillis() / 1000 - 3600;
+        String expired = Jwt.upn(agent).groups("agent").issuer("https://switchboard").issuedAt(anHourAgo - 60)
+                .expiresAt(anHourAgo).sign(KeyUtils.decodePrivateKey(StackResource.stack().keys().privatePem()));
+        for (String token : new String[] { forged, expired, "not-a-token" }) {
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> SocketClient.open(root.toString(), origin(), "console_token=" + token).get());
+            assertEquals(401, refusal(refused), token);
+            given().cookie("console_token", token).get("/console/api/me").then().statusCode(401);
+        }
+        // Positive control: the same agent with a token the switchboard signed gets in.
+        String valid = Jwt.upn(agent).groups("agent").issuer("https://switchboard").expiresIn(600)
+                .sign(KeyUtils.decodePrivateKey(StackResource.stack().keys().privatePem()));
+        SocketClient client = SocketClient.open(root.toString(), origin(), "console_token=" + valid).get();
+        client.await("presence", f -> agent.equals(f.path("agent").asText()), SOON);
+        client.close();
+    }
+
+    @Test
     void bridgesCommandsAndFramesAndPingsTheBrowser() throws Exception {
         String agent = SwitchboardApi.createAgent("bridge", "Bridge");
         SocketClient client = SocketClient.open(root.toString(), origin(), cookieOf(agent)).get();

@@ -9,9 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.websockets.next.WebSocketConnection;
 
+import dev.switchboard.agents.Agent;
+import dev.switchboard.agents.AgentStore;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.Frames;
 import dev.switchboard.history.Conversation;
+import dev.switchboard.history.ConversationEvents;
 import dev.switchboard.history.ReadMarks;
 import dev.switchboard.notes.NoteService;
 import dev.switchboard.outbound.AgentActionRefused;
@@ -40,12 +43,16 @@ public class AgentCommands {
     private final ReadMarks reads;
     private final ConversationStarter starter;
     private final Attachments attachments;
+    private final ConversationEvents events;
+    private final AgentStore agents;
 
     AgentCommands(AgentSessions sessions, RoutingStore routing, Router router, OutboundService outbound,
             Delivery delivery, RoutingConfig config, ObjectMapper json, NoteService notes, ReadMarks reads,
-            ConversationStarter starter, Attachments attachments) {
+            ConversationStarter starter, Attachments attachments, ConversationEvents events, AgentStore agents) {
         this.attachments = attachments;
         this.sessions = sessions;
+        this.events = events;
+        this.agents = agents;
         this.notes = notes;
         this.reads = reads;
         this.starter = starter;
@@ -117,7 +124,9 @@ public class AgentCommands {
         }
         case "resolve" -> {
             outbound.ownedBy(agent, command.conversation());
-            if (!routing.release(command.conversation(), agent, Conversation.State.CLOSED, null)) {
+            // The history's "resolved" marker is written in the same transaction as the release.
+            if (!routing.release(command.conversation(), agent, Conversation.State.CLOSED, null,
+                    events.resolvedBy(command.conversation(), agent, displayName(agent)))) {
                 throw new AgentActionRefused("not_assigned", "conversation is not yours");
             }
             delivery.toAgent(agent, new Frames.Unassigned(command.conversation(), "resolved"));
@@ -166,6 +175,11 @@ public class AgentCommands {
             return target + " is offline or away";
         }
         return target + " is full (" + presence.load() + " of " + presence.capacity() + " conversations)";
+    }
+
+    /** The agent's display name, as history markers keep it. */
+    private String displayName(String agent) {
+        return agents.find(agent).map(Agent::displayName).orElse(agent);
     }
 
     private void sendPresence(String agent, Presence presence) {
