@@ -77,6 +77,13 @@ public interface EventsConfig {
     @WithDefault("250ms")
     Duration dispatchInterval();
 
+    /**
+     * Write the stream's first leases before the KCL starts when its lease table exists and is empty (fresh tables).
+     * Off, the KCL writes them itself after a random wait of 1–30 s (see {@link FirstLeases}).
+     */
+    @WithDefault("true")
+    boolean firstLeases();
+
     /** Most records fetched by one read of a shard. */
     @WithDefault("1000")
     int maxRecords();

@@ -125,6 +125,9 @@ public class ScoreConsumer {
                 }
                 scheduler = created;
             }
+            if (config.firstLeases()) {
+                FirstLeases.createIfTableEmpty(created);
+            }
             LOG.infof("scoring %s as worker %s (lease table %s)", tableArn, workerId, config.applicationName());
             created.run();
         }

@@ -136,6 +136,11 @@ class ScoredOnceTest {
         }
 
         @Override
+        public boolean firstLeases() {
+            return delegate.firstLeases();
+        }
+
+        @Override
         public Duration pollInterval() {
             return delegate.pollInterval();
         }
