@@ -70,6 +70,15 @@ public interface EventsConfig {
     Duration workerMetricsInterval();
 
     /**
+     * How often the worker samples its own load in memory. Its first report to the worker metrics table waits two of
+     * these, and the leader assigns no lease to a worker that has not reported, so on a fresh start this adds about 2 ×
+     * the interval before the first lease. On ECS each sample reads the task's CPU from the metadata endpoint, so
+     * production keeps the KCL's 1 s; local runs and tests sample every 250 ms.
+     */
+    @WithDefault("1s")
+    Duration workerMetricsCaptureInterval();
+
+    /**
      * How often the worker's main loop starts and advances shard consumers. A shard just assigned to this instance
      * needs several turns of it before its first read, so this adds up in every take-over (the KCL default of 1 s cost
      * about 2 s). The loop itself only looks at what is in memory.

@@ -167,7 +167,8 @@ public class StreamConsumer {
                 // The adapter does no hole tracking and would reset this itself, with a warning.
                 .leasesRecoveryAuditorInconsistencyConfidenceThreshold(0);
         leases.workerUtilizationAwareAssignmentConfig()
-                .workerMetricsReporterFreqInMillis(config.workerMetricsInterval().toMillis());
+                .workerMetricsReporterFreqInMillis(config.workerMetricsInterval().toMillis())
+                .inMemoryWorkerMetricsCaptureFrequencyMillis(config.workerMetricsCaptureInterval().toMillis());
 
         // The adapter requires this and would set it itself, with a warning.
         CoordinatorConfig coordinator = configs.coordinatorConfig()

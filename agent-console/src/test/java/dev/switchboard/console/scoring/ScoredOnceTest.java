@@ -141,6 +141,11 @@ class ScoredOnceTest {
         }
 
         @Override
+        public Duration workerMetricsCaptureInterval() {
+            return delegate.workerMetricsCaptureInterval();
+        }
+
+        @Override
         public Duration pollInterval() {
             return delegate.pollInterval();
         }
