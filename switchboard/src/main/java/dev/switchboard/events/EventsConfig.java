@@ -42,7 +42,14 @@ public interface EventsConfig {
 
     /**
      * A lease not renewed for this long is taken to belong to a dead instance and is given to another. Leases are
-     * renewed every third of it.
+     * renewed every third of it, and each worker looks for leases assigned to it every failover time.
+     * <p>
+     * This bounds the take-over after a crash (kill -9) of the instance reading a shard: the leader sees the lease
+     * unrenewed for the failover time (checked every {@link #leaseAssignmentInterval()}), assigns it to a live worker,
+     * which finds it within one more failover time and starts reading within a few {@link #dispatchInterval()}s: about
+     * 2 × failover + assignment interval + 1 s, 5–6 s with the defaults. When the dead instance was also the leader,
+     * {@link #leaderLeaseDuration()} comes first (the survivors wait it out before one takes the lock), then the new
+     * leader watches the lease for a failover time of its own: about 10–13 s.
      */
     @WithDefault("2s")
     Duration failoverTime();
