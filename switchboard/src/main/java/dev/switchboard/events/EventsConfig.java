@@ -41,6 +41,13 @@ public interface EventsConfig {
     InitialPosition initialPosition();
 
     /**
+     * Write the stream's first leases before the KCL starts when its lease table exists and is empty (fresh tables).
+     * Off, the KCL writes them itself after a random wait of 1–30 s (see {@link FirstLeases}).
+     */
+    @WithDefault("true")
+    boolean firstLeases();
+
+    /**
      * A lease not renewed for this long is taken to belong to a dead instance and is given to another. Leases are
      * renewed every third of it, and each worker looks for leases assigned to it every failover time.
      * <p>
@@ -92,13 +99,6 @@ public interface EventsConfig {
      */
     @WithDefault("250ms")
     Duration dispatchInterval();
-
-    /**
-     * Write the stream's first leases before the KCL starts when its lease table exists and is empty (fresh tables).
-     * Off, the KCL writes them itself after a random wait of 1–30 s (see {@link FirstLeases}).
-     */
-    @WithDefault("true")
-    boolean firstLeases();
 
     /** Most records fetched by one read of a shard. */
     @WithDefault("1000")
