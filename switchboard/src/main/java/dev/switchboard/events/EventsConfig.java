@@ -54,9 +54,10 @@ public interface EventsConfig {
      * This bounds the take-over after a crash (kill -9) of the instance reading a shard: the leader sees the lease
      * unrenewed for the failover time (checked every {@link #leaseAssignmentInterval()}), assigns it to a live worker,
      * which finds it within one more failover time and starts reading within a few {@link #dispatchInterval()}s: about
-     * 2 × failover + assignment interval + 1 s, 5–6 s with the defaults. When the dead instance was also the leader,
-     * {@link #leaderLeaseDuration()} comes first (the survivors wait it out before one takes the lock), then the new
-     * leader watches the lease for a failover time of its own: about 10–13 s.
+     * 2 × failover + assignment interval + 1 s, 5–6 s with the defaults. The leader counts a worker as alive until its
+     * load reports are 2 × {@link #workerMetricsInterval()} old and may hand the lease back to the dead one until then,
+     * so the bound is the larger of that and the above: about 10–11 s. When the dead instance was also the leader,
+     * {@link #leaderLeaseDuration()} comes first (the survivors wait it out before one takes the lock).
      */
     @WithDefault("2s")
     Duration failoverTime();
