@@ -33,9 +33,10 @@ import dev.switchboard.local.TwilioSignature;
 /**
  * The operations drill (bench/run-chaos): {@code ./scripts/run --instances 3} on ports of its own, 4 agents connected
  * through HAProxy, signed webhooks at a fixed rate to the proxy, one reply per conversation; one switchboard killed
- * with SIGKILL (the launcher restarts it) and later {@code scripts/rolling-restart switchboards}. Reports what a user
- * would notice: non-200 answers, messages stored once, delivered to one agent, replies sent once, reconnect times and
- * write-to-agent lag before, during and after.
+ * with SIGKILL (the launcher restarts it), by default the one reading the stream, and later
+ * {@code scripts/rolling-restart switchboards}. Reports what a user would notice: non-200 answers, messages stored
+ * once, delivered to one agent, replies sent once, reconnect times and write-to-agent lag before, during and after; and
+ * how long the stream went unread: the lease take-over after the kill and every gap (see {@link LeaseWatch}).
  */
 public final class ChaosDrill {
 
@@ -59,6 +60,8 @@ public final class ChaosDrill {
     private static int agents = 4;
     private static int customers = 80;
     private static int base = 28000;
+    /** Which switchboard the kill hits: {@code holder} (the one reading the stream then) or a name, {@code sb2}. */
+    private static String kill = "holder";
 
     private static String proxy;
     /** Body → when its webhook was sent (ms since the start). */
@@ -76,6 +79,10 @@ public final class ChaosDrill {
 
     public static void main(String[] args) throws Exception {
         for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--kill")) {
+                kill = args[i + 1];
+                continue;
+            }
             int v = Integer.parseInt(args[i + 1]);
             switch (args[i]) {
             case "--rate" -> rate = v;
@@ -156,6 +163,13 @@ public final class ChaosDrill {
             numbers.add("+1555" + (2_000_000 + i * 7919 + ThreadLocalRandom.current().nextInt(7000)));
         }
         start = System.currentTimeMillis();
+        List<String> instanceUrls = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            instanceUrls.add("http://localhost:" + (base + 90 + i));
+        }
+        LeaseWatch leases = new LeaseWatch(instanceUrls, () -> System.currentTimeMillis() - start);
+        long killedAt = -1;
+        int killedIndex = -1;
         List<CompletableFuture<?>> answers = new ArrayList<>();
         long total = (long) rate * seconds;
         long intervalNanos = 1_000_000_000L / rate;
@@ -171,8 +185,13 @@ public final class ChaosDrill {
             double at = (System.nanoTime() - t0) / 1e9;
             if (!killed && at >= killAt) {
                 killed = true;
-                long pid = pidOf(run, "sb2");
-                System.out.printf("%5.1f s  kill -9 sb2 (pid %d)%n", at, pid);
+                killedIndex = kill.equals("holder") ? leases.holder().orElse(1)
+                        : Integer.parseInt(kill.substring(2)) - 1;
+                String name = "sb" + (killedIndex + 1);
+                long pid = pidOf(run, name);
+                System.out.printf("%5.1f s  kill -9 %s (pid %d)%s%n", at, name, pid, leases.holder()
+                        .map(h -> ", sb" + (h + 1) + " reads the stream").orElse(", nobody reads the stream"));
+                killedAt = System.currentTimeMillis() - start;
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
             if (rolling == null && at >= rollAt) {
@@ -196,6 +215,8 @@ public final class ChaosDrill {
             Thread.sleep(500);
         }
         report(admin, numbers, standIn, connected);
+        leaseReport(leases, killedAt, killedIndex);
+        leases.close();
         connected.forEach(Agent::close);
     }
 
@@ -247,6 +268,24 @@ public final class ChaosDrill {
         phase("during (" + killAt + "-" + (rollAt + 20) + " s)", killAt * 1000L, (rollAt + 20) * 1000L);
         phase("after (" + (rollAt + 20) + "-" + seconds + " s)", (rollAt + 20) * 1000L, seconds * 1000L);
         agentsList.forEach(a -> System.out.printf("  %s: %d reconnect(s)%n", a.name, a.reconnects.get()));
+    }
+
+    /** Stream lease take-over after the kill, and every stretch in which no instance read the stream. */
+    private static void leaseReport(LeaseWatch leases, long killedAt, int killedIndex) {
+        long end = System.currentTimeMillis() - start;
+        if (killedAt >= 0) {
+            String killedName = "sb" + (killedIndex + 1);
+            System.out.println(leases.firstLeasedFrom(killedAt, killedIndex)
+                    .map(r -> String.format("stream lease take-over after kill -9 of %s: %d ms (sb%d reads the stream)",
+                            killedName, r.sentAt() - killedAt, r.holder() + 1))
+                    .orElse("stream lease take-over after kill -9 of " + killedName + ": none within the drill"));
+        }
+        List<LeaseWatch.Gap> gaps = leases.gaps(0, end);
+        long longest = gaps.stream().mapToLong(LeaseWatch.Gap::millis).max().orElse(0);
+        System.out.printf("stream unread %d time(s), longest %d ms (watched every %d ms):%n", gaps.size(), longest,
+                LeaseWatch.PERIOD.toMillis());
+        gaps.forEach(g -> System.out.printf("  from %5.1f s for %5d ms, then %s%n", g.from() / 1e3, g.millis(),
+                g.taker() < 0 ? "nobody" : "sb" + (g.taker() + 1)));
     }
 
     private static void phase(String name, long from, long to) {

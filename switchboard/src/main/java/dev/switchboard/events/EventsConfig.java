@@ -41,8 +41,23 @@ public interface EventsConfig {
     InitialPosition initialPosition();
 
     /**
+     * Write the stream's first leases before the KCL starts when its lease table exists and is empty (fresh tables).
+     * Off, the KCL writes them itself after a random wait of 1–30 s (see {@link FirstLeases}).
+     */
+    @WithDefault("true")
+    boolean firstLeases();
+
+    /**
      * A lease not renewed for this long is taken to belong to a dead instance and is given to another. Leases are
-     * renewed every third of it.
+     * renewed every third of it, and each worker looks for leases assigned to it every failover time.
+     * <p>
+     * This bounds the take-over after a crash (kill -9) of the instance reading a shard: the leader sees the lease
+     * unrenewed for the failover time (checked every {@link #leaseAssignmentInterval()}), assigns it to a live worker,
+     * which finds it within one more failover time and starts reading within a few {@link #dispatchInterval()}s: about
+     * 2 × failover + assignment interval + 1 s, 5–6 s with the defaults. The leader counts a worker as alive until its
+     * load reports are 2 × {@link #workerMetricsInterval()} old and may hand the lease back to the dead one until then,
+     * so the bound is the larger of that and the above: about 10–11 s. When the dead instance was also the leader,
+     * {@link #leaderLeaseDuration()} comes first (the survivors wait it out before one takes the lock).
      */
     @WithDefault("2s")
     Duration failoverTime();
@@ -68,6 +83,15 @@ public interface EventsConfig {
      */
     @WithDefault("5s")
     Duration workerMetricsInterval();
+
+    /**
+     * How often the worker samples its own load in memory. Its first report to the worker metrics table waits two of
+     * these, and the leader assigns no lease to a worker that has not reported, so on a fresh start this adds about 2 ×
+     * the interval before the first lease. On ECS each sample reads the task's CPU from the metadata endpoint, so
+     * production keeps the KCL's 1 s; local runs and tests sample every 250 ms.
+     */
+    @WithDefault("1s")
+    Duration workerMetricsCaptureInterval();
 
     /**
      * How often the worker's main loop starts and advances shard consumers. A shard just assigned to this instance

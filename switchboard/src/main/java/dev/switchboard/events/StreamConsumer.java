@@ -45,7 +45,7 @@ import dev.switchboard.history.HistoryConfig;
  * Runs this instance's KCL worker on the messages table's stream. Workers of all instances share the stream's shards
  * through leases in DynamoDB: each change is dispatched by the one instance holding its shard, and a dead instance's
  * shards move to a live one once its leases expire. Start-up happens on a thread of its own because the KCL takes
- * seconds (a minute against fresh tables) before it holds a lease; the service does not wait for it.
+ * seconds before it holds a lease; the service does not wait for it.
  */
 @ApplicationScoped
 public class StreamConsumer {
@@ -121,12 +121,15 @@ public class StreamConsumer {
         }
         try (AmazonDynamoDBStreamsAdapterClient adapter = new AmazonDynamoDBStreamsAdapterClient(
                 built.streams(tableArn), built.region())) {
-            Scheduler created = scheduler(built, adapter, tableArn);
+            Scheduler created = scheduler(config.applicationName(), built, adapter, tableArn);
             synchronized (lock) {
                 if (stopping) {
                     return;
                 }
                 scheduler = created;
+            }
+            if (config.firstLeases()) {
+                FirstLeases.createIfTableEmpty(created);
             }
             LOG.infof("consuming %s as worker %s (lease table %s)", tableArn, workerId, config.applicationName());
             // Returns when shut down, or when it gave up initialising.
@@ -141,13 +144,15 @@ public class StreamConsumer {
         return clients;
     }
 
-    private Scheduler scheduler(EventsClients built, AmazonDynamoDBStreamsAdapterClient adapter, String tableArn) {
+    /** This instance's KCL worker under the given application name (tests use names of their own). */
+    Scheduler scheduler(String applicationName, EventsClients built, AmazonDynamoDBStreamsAdapterClient adapter,
+            String tableArn) {
         String streamArn = LocalStreamArns.isLocal(tableArn) ? LocalStreamArns.forKcl(tableArn) : tableArn;
         InitialPositionInStreamExtended start = InitialPositionInStreamExtended
                 .newInitialPosition(config.initialPosition() == EventsConfig.InitialPosition.LATEST
                         ? InitialPositionInStream.LATEST : InitialPositionInStream.TRIM_HORIZON);
         StreamTracker tracker = StreamsSchedulerFactory.createSingleStreamTracker(streamArn, start);
-        ConfigsBuilder configs = new ConfigsBuilder(tracker, config.applicationName(), adapter, built.dynamo(),
+        ConfigsBuilder configs = new ConfigsBuilder(tracker, applicationName, adapter, built.dynamo(),
                 built.cloudWatch(), workerId, () -> new ShardProcessor(dispatcher, activeShards));
 
         LeaseManagementConfig leases = configs.leaseManagementConfig()
@@ -162,7 +167,8 @@ public class StreamConsumer {
                 // The adapter does no hole tracking and would reset this itself, with a warning.
                 .leasesRecoveryAuditorInconsistencyConfidenceThreshold(0);
         leases.workerUtilizationAwareAssignmentConfig()
-                .workerMetricsReporterFreqInMillis(config.workerMetricsInterval().toMillis());
+                .workerMetricsReporterFreqInMillis(config.workerMetricsInterval().toMillis())
+                .inMemoryWorkerMetricsCaptureFrequencyMillis(config.workerMetricsCaptureInterval().toMillis());
 
         // The adapter requires this and would set it itself, with a warning.
         CoordinatorConfig coordinator = configs.coordinatorConfig()

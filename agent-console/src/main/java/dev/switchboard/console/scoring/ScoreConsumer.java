@@ -125,6 +125,9 @@ public class ScoreConsumer {
                 }
                 scheduler = created;
             }
+            if (config.firstLeases()) {
+                FirstLeases.createIfTableEmpty(created);
+            }
             LOG.infof("scoring %s as worker %s (lease table %s)", tableArn, workerId, config.applicationName());
             created.run();
         }
@@ -140,7 +143,8 @@ public class ScoreConsumer {
                 .leaseAssignmentIntervalMillis(1_000L).dynamoDbLockBasedLeaderLeaseDurationInMillis(6_000L)
                 .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(2_000L).billingMode(BillingMode.PAY_PER_REQUEST)
                 .shardSyncIntervalMillis(0).leasesRecoveryAuditorInconsistencyConfidenceThreshold(0);
-        leases.workerUtilizationAwareAssignmentConfig().workerMetricsReporterFreqInMillis(5_000L);
+        leases.workerUtilizationAwareAssignmentConfig().workerMetricsReporterFreqInMillis(5_000L)
+                .inMemoryWorkerMetricsCaptureFrequencyMillis(config.workerMetricsCaptureInterval().toMillis());
         CoordinatorConfig coordinator = configs.coordinatorConfig()
                 .skipShardSyncAtWorkerInitializationIfLeasesExist(true).shardConsumerDispatchPollIntervalMillis(250);
         DynamoDBStreamsPollingConfig polling = new DynamoDBStreamsPollingConfig(adapter);

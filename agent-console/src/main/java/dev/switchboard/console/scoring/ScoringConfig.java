@@ -36,6 +36,21 @@ public interface ScoringConfig {
     boolean createLeaseTable();
 
     /**
+     * Write the stream's first leases before the KCL starts when the lease table exists and is empty (fresh tables).
+     * Off, the KCL writes them itself after a random wait of 1–30 s (see {@link FirstLeases}).
+     */
+    @WithDefault("true")
+    boolean firstLeases();
+
+    /**
+     * How often the KCL worker samples its own load in memory; its first load report waits two of these, and no lease
+     * is assigned to a worker before it has reported. The KCL's 1 s on AWS (on ECS each sample reads the metadata
+     * endpoint), 250 ms locally.
+     */
+    @WithDefault("1s")
+    Duration workerMetricsCaptureInterval();
+
+    /**
      * Pause between two reads of a shard: with the switchboard's own reader's, it sets text-to-score latency (two
      * stream hops: the message's INSERT to here, the score's MODIFY to the switchboard).
      */

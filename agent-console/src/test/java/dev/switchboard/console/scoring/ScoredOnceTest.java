@@ -136,6 +136,16 @@ class ScoredOnceTest {
         }
 
         @Override
+        public boolean firstLeases() {
+            return delegate.firstLeases();
+        }
+
+        @Override
+        public Duration workerMetricsCaptureInterval() {
+            return delegate.workerMetricsCaptureInterval();
+        }
+
+        @Override
         public Duration pollInterval() {
             return delegate.pollInterval();
         }
