@@ -42,6 +42,8 @@ public final class AgentPlaneBenchmark {
 
     static final double TARGET_HEAP_KB = 50;
     static final int TARGET_SOCKETS = 5000;
+    /** How long an agent's socket may take to be opened (its first presence frame) on a busy machine. */
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(60);
     private static final AgentSocket.FrameSink IGNORE = (agent, type, text, at) -> {
     };
 
@@ -146,7 +148,7 @@ public final class AgentPlaneBenchmark {
                 Map<String, List<AgentSocket>> sockets = new ConcurrentHashMap<>();
                 parallel(setup, names,
                         name -> sockets.computeIfAbsent(name, n -> Collections.synchronizedList(new ArrayList<>()))
-                                .add(AgentSocket.connect(http, base, name, tokens.get(name), IGNORE)));
+                                .add(AgentSocket.connect(http, base, name, tokens.get(name), IGNORE).awaitOpened(OPEN_TIMEOUT)));
                 parallel(setup, names.subList(0, availableCount),
                         name -> sockets.get(name).get(0).available(1, Duration.ofSeconds(30)));
                 liveness.pause();
@@ -166,7 +168,7 @@ public final class AgentPlaneBenchmark {
                         more.addAll(names);
                     }
                     parallel(setup, more, name -> sockets.get(name)
-                            .add(AgentSocket.connect(http, base, name, tokens.get(name), IGNORE)));
+                            .add(AgentSocket.connect(http, base, name, tokens.get(name), IGNORE).awaitOpened(OPEN_TIMEOUT)));
                     liveness.pause();
                     total = agentCount * perAgent;
                     long open = sockets.values().stream().flatMap(List::stream).filter(s -> s.closedWith() == null)

@@ -33,6 +33,8 @@ final class AgentSocket implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> available = new CompletableFuture<>();
+    /** The first presence frame: the switchboard has finished opening the socket (resync and presence sent). */
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
     private final boolean quiet;
     private volatile WebSocket socket;
     private volatile String closedWith;
@@ -71,6 +73,15 @@ final class AgentSocket implements WebSocket.Listener, AutoCloseable {
         available.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
+    /**
+     * Waits until the switchboard has opened the socket (its first {@code presence} frame), as the console waits
+     * before it shows the agent signed in; a closed socket fails it.
+     */
+    AgentSocket awaitOpened(Duration timeout) {
+        opened.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+        return this;
+    }
+
     /** Says the agent is away: signed in, taking no conversation. */
     void away() {
         socket.sendText("{\"type\":\"away\"}", true).orTimeout(10, TimeUnit.SECONDS).join();
@@ -96,6 +107,9 @@ final class AgentSocket implements WebSocket.Listener, AutoCloseable {
             Matcher type = TYPE.matcher(text);
             String name = type.find() ? type.group(1) : "?";
             counts.merge(name, 1, Integer::sum);
+            if (name.equals("presence")) {
+                opened.complete(null);
+            }
             if (name.equals("presence") && AVAILABLE.matcher(text).find()) {
                 available.complete(null);
             }
@@ -112,6 +126,7 @@ final class AgentSocket implements WebSocket.Listener, AutoCloseable {
             System.err.println("agent " + agent + ": socket error " + error);
         }
         available.completeExceptionally(error);
+        opened.completeExceptionally(error);
     }
 
     @Override
@@ -121,6 +136,7 @@ final class AgentSocket implements WebSocket.Listener, AutoCloseable {
             System.err.println("agent " + agent + ": socket closed by the switchboard, " + statusCode + " " + reason);
         }
         available.completeExceptionally(new IllegalStateException("closed: " + statusCode + " " + reason));
+        opened.completeExceptionally(new IllegalStateException("closed: " + statusCode + " " + reason));
         return null;
     }
 

@@ -284,6 +284,7 @@ public final class RoutingLatencyBenchmark {
         for (int attempt = 1;; attempt++) {
             AgentSocket socket = AgentSocket.connect(http, home.url(), name, token, this::frame);
             try {
+                socket.awaitOpened(Duration.ofSeconds(30));
                 if (available) {
                     socket.available(options.capacity(), Duration.ofSeconds(15));
                 } else {
