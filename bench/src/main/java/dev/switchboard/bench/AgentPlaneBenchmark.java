@@ -148,7 +148,8 @@ public final class AgentPlaneBenchmark {
                 Map<String, List<AgentSocket>> sockets = new ConcurrentHashMap<>();
                 parallel(setup, names,
                         name -> sockets.computeIfAbsent(name, n -> Collections.synchronizedList(new ArrayList<>()))
-                                .add(AgentSocket.connect(http, base, name, tokens.get(name), IGNORE).awaitOpened(OPEN_TIMEOUT)));
+                                .add(AgentSocket.connect(http, base, name, tokens.get(name), IGNORE)
+                                        .awaitOpened(OPEN_TIMEOUT)));
                 parallel(setup, names.subList(0, availableCount),
                         name -> sockets.get(name).get(0).available(1, Duration.ofSeconds(30)));
                 liveness.pause();
@@ -167,8 +168,8 @@ public final class AgentPlaneBenchmark {
                     for (int k = 1; k < perAgent; k++) {
                         more.addAll(names);
                     }
-                    parallel(setup, more, name -> sockets.get(name)
-                            .add(AgentSocket.connect(http, base, name, tokens.get(name), IGNORE).awaitOpened(OPEN_TIMEOUT)));
+                    parallel(setup, more, name -> sockets.get(name).add(
+                            AgentSocket.connect(http, base, name, tokens.get(name), IGNORE).awaitOpened(OPEN_TIMEOUT)));
                     liveness.pause();
                     total = agentCount * perAgent;
                     long open = sockets.values().stream().flatMap(List::stream).filter(s -> s.closedWith() == null)

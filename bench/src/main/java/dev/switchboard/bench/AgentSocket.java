@@ -74,8 +74,8 @@ final class AgentSocket implements WebSocket.Listener, AutoCloseable {
     }
 
     /**
-     * Waits until the switchboard has opened the socket (its first {@code presence} frame), as the console waits
-     * before it shows the agent signed in; a closed socket fails it.
+     * Waits until the switchboard has opened the socket (its first {@code presence} frame), as the console waits before
+     * it shows the agent signed in; a closed socket fails it.
      */
     AgentSocket awaitOpened(Duration timeout) {
         opened.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
