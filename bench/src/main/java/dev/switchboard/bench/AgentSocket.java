@@ -33,16 +33,29 @@ final class AgentSocket implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> available = new CompletableFuture<>();
+    /** The first presence frame: the switchboard has finished opening the socket (resync and presence sent). */
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    private final boolean quiet;
     private volatile WebSocket socket;
+    private volatile String closedWith;
 
-    private AgentSocket(String agent, FrameSink sink) {
+    private AgentSocket(String agent, FrameSink sink, boolean quiet) {
         this.agent = agent;
         this.sink = sink;
+        this.quiet = quiet;
     }
 
     /** Connects with a login token to the switchboard at {@code base} (http://host:port). */
     static AgentSocket connect(HttpClient client, URI base, String agent, String token, FrameSink sink) {
-        AgentSocket listener = new AgentSocket(agent, sink);
+        return connect(client, base, agent, token, sink, false);
+    }
+
+    /**
+     * As {@link #connect(HttpClient, URI, String, String, FrameSink)}; {@code quiet} keeps the switchboard's closes off
+     * stderr (a flood expects thousands), for {@link #closedWith()} to report.
+     */
+    static AgentSocket connect(HttpClient client, URI base, String agent, String token, FrameSink sink, boolean quiet) {
+        AgentSocket listener = new AgentSocket(agent, sink, quiet);
         URI url = URI.create(base.toString().replaceFirst("^http", "ws") + "/agents/ws?access_token=" + token);
         listener.socket = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(url, listener)
                 .orTimeout(20, TimeUnit.SECONDS).join();
@@ -60,6 +73,25 @@ final class AgentSocket implements WebSocket.Listener, AutoCloseable {
         available.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
+    /**
+     * Waits until the switchboard has opened the socket (its first {@code presence} frame), as the console waits before
+     * it shows the agent signed in; a closed socket fails it.
+     */
+    AgentSocket awaitOpened(Duration timeout) {
+        opened.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+        return this;
+    }
+
+    /** Says the agent is away: signed in, taking no conversation. */
+    void away() {
+        socket.sendText("{\"type\":\"away\"}", true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** How the switchboard closed this socket ({@code "4409 replaced"}), or null while it is open. */
+    String closedWith() {
+        return closedWith;
+    }
+
     /** Frames received so far, by type. */
     Map<String, Integer> counts() {
         return Map.copyOf(counts);
@@ -75,6 +107,9 @@ final class AgentSocket implements WebSocket.Listener, AutoCloseable {
             Matcher type = TYPE.matcher(text);
             String name = type.find() ? type.group(1) : "?";
             counts.merge(name, 1, Integer::sum);
+            if (name.equals("presence")) {
+                opened.complete(null);
+            }
             if (name.equals("presence") && AVAILABLE.matcher(text).find()) {
                 available.complete(null);
             }
@@ -86,16 +121,22 @@ final class AgentSocket implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-        System.err.println("agent " + agent + ": socket error " + error);
+        closedWith = "error " + error.getClass().getSimpleName();
+        if (!quiet) {
+            System.err.println("agent " + agent + ": socket error " + error);
+        }
         available.completeExceptionally(error);
+        opened.completeExceptionally(error);
     }
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        if (statusCode != WebSocket.NORMAL_CLOSURE) {
+        closedWith = statusCode + " " + reason;
+        if (statusCode != WebSocket.NORMAL_CLOSURE && !quiet) {
             System.err.println("agent " + agent + ": socket closed by the switchboard, " + statusCode + " " + reason);
         }
         available.completeExceptionally(new IllegalStateException("closed: " + statusCode + " " + reason));
+        opened.completeExceptionally(new IllegalStateException("closed: " + statusCode + " " + reason));
         return null;
     }
 

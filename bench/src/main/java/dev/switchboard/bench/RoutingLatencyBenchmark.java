@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +22,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -72,7 +75,6 @@ public final class RoutingLatencyBenchmark {
     private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(2);
     private static final long HTTP_DRAIN_SECONDS = 60;
     private static final Pattern MARK = Pattern.compile("bmk(\\d+)z");
-    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Path LOADAVG = Path.of("/proc/loadavg");
     private static final int CONNECT_ATTEMPTS = 3;
     private static final int TIMELINE_SECONDS = 2;
@@ -153,10 +155,11 @@ public final class RoutingLatencyBenchmark {
                 DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0)));
         System.out.printf(Locale.ROOT,
                 "machine: %d cores, JDK %s, load average %s; instances %s, rates %s/s, %d s each after %d s of"
-                        + " warm-up, %d customers, %d agents x capacity %d, poll interval %s%n",
+                        + " warm-up, %d customers, %d agents (%d available x capacity %d), poll interval %s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAverage(), options.instances(),
                 options.rates(), options.duration(), options.warmup(), options.customers(), options.agents(),
-                options.capacity(), options.pollInterval().map(d -> d.toMillis() + "ms").orElse("default (100ms)"));
+                options.available(), options.capacity(),
+                options.pollInterval().map(d -> d.toMillis() + "ms").orElse("default (100ms)"));
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(Instant.now().atOffset(ZoneOffset.UTC));
         for (int instances : options.instances()) {
             Path logDir = options.root().resolve("bench/target/routing-logs").resolve(stamp + "-" + instances);
@@ -187,17 +190,49 @@ public final class RoutingLatencyBenchmark {
             targets.add(new Webhooks(instance.url(), "local-dev-token", options.customers()));
         }
 
-        String admin = login(instances.get(0).url(), RoutingStack.ADMIN, RoutingStack.ADMIN_PASSWORD);
-        List<AgentSocket> agents = new ArrayList<>();
+        AdminApi api = new AdminApi(http, instances.get(0).url());
+        String admin = api.login(RoutingStack.ADMIN, RoutingStack.ADMIN_PASSWORD);
+        List<String> names = new ArrayList<>();
+        for (int a = 0; a < options.agents(); a++) {
+            names.add("bench-agent-" + (a + 1));
+        }
+        long began = System.nanoTime();
+        Map<String, String> tokens = api.createAndSignIn(admin, names, options.setupConcurrency());
+        System.out.printf(Locale.ROOT, "created %d agents through the admin API and signed each in once in %.1f s%n",
+                names.size(), (System.nanoTime() - began) / 1e9);
+        List<AgentSocket> agents = Collections.synchronizedList(new ArrayList<>());
         try {
-            for (int a = 0; a < options.agents(); a++) {
+            began = System.nanoTime();
+            ExecutorService connecting = Executors.newFixedThreadPool(options.setupConcurrency());
+            List<Future<?>> work = new ArrayList<>();
+            for (int a = 0; a < names.size(); a++) {
+                // Available agents alternate between instances; so do the others.
                 RoutingStack.Instance home = instances.get(a % instances.size());
-                String name = "bench-agent-" + (a + 1);
-                createAgent(instances.get(0).url(), admin, name);
-                agents.add(connect(home, name));
-                System.out.println(
-                        "agent " + name + " available (capacity " + options.capacity() + ") on " + home.name());
+                String name = names.get(a);
+                boolean available = a < options.available();
+                work.add(connecting.submit(() -> {
+                    agents.add(connect(home, name, tokens.get(name), available));
+                    if (options.agents() <= 10) {
+                        System.out.println("agent " + name
+                                + (available ? " available (capacity " + options.capacity() + ")" : " away") + " on "
+                                + home.name());
+                    }
+                    return null;
+                }));
             }
+            try {
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            } finally {
+                connecting.shutdownNow();
+            }
+            System.out.printf(Locale.ROOT,
+                    "%d agents connected in %.1f s: %d available (capacity %d), %d signed in and away%n", names.size(),
+                    (System.nanoTime() - began) / 1e9, options.available(), options.capacity(),
+                    names.size() - options.available());
 
             awaitFirstEvent(targets, stack);
             for (int rate : options.rates()) {
@@ -223,9 +258,17 @@ public final class RoutingLatencyBenchmark {
                     throw new IllegalStateException("a switchboard died during the run");
                 }
             }
+            Map<String, Integer> allFrames = new TreeMap<>();
+            int withConversations = 0;
             for (AgentSocket agent : agents) {
-                System.out.println("  frames received by " + agent.agent() + ": " + new TreeMap<>(agent.counts()));
+                if (options.agents() <= 10) {
+                    System.out.println("  frames received by " + agent.agent() + ": " + new TreeMap<>(agent.counts()));
+                }
+                agent.counts().forEach((type, n) -> allFrames.merge(type, n, Integer::sum));
+                withConversations += agent.counts().containsKey("assigned") ? 1 : 0;
             }
+            System.out.println("  frames received by all agents: " + allFrames + "; agents assigned a conversation: "
+                    + withConversations);
             printLeases(stack.dynamodb());
         } finally {
             agents.forEach(AgentSocket::close);
@@ -236,13 +279,20 @@ public final class RoutingLatencyBenchmark {
      * Connects the agent's socket and makes them available, reconnecting (as the console does) up to
      * {@value #CONNECT_ATTEMPTS} times when the switchboard closes the socket or never confirms.
      */
-    private AgentSocket connect(RoutingStack.Instance home, String name) throws Exception {
+    private AgentSocket connect(RoutingStack.Instance home, String name, String token, boolean available)
+            throws Exception {
         for (int attempt = 1;; attempt++) {
-            AgentSocket socket = AgentSocket.connect(http, home.url(), name,
-                    login(home.url(), name, name + "-password"), this::frame);
+            AgentSocket socket = AgentSocket.connect(http, home.url(), name, token, this::frame);
             try {
-                socket.available(options.capacity(), Duration.ofSeconds(15));
-                reconnects += attempt - 1;
+                socket.awaitOpened(Duration.ofSeconds(30));
+                if (available) {
+                    socket.available(options.capacity(), Duration.ofSeconds(15));
+                } else {
+                    socket.away();
+                }
+                synchronized (this) {
+                    reconnects += attempt - 1;
+                }
                 return socket;
             } catch (RuntimeException e) {
                 socket.close();
@@ -534,7 +584,10 @@ public final class RoutingLatencyBenchmark {
     private void summary() {
         System.out.println();
         System.out.println("== Summary ==");
-        System.out.printf(Locale.ROOT, "  poll interval %s; targets p50 < %.0f ms, p99 < %.0f ms, 0 lost%n",
+        System.out.printf(Locale.ROOT,
+                "  %d agents (%d available x capacity %d, the rest away); poll interval %s; targets p50 < %.0f ms,"
+                        + " p99 < %.0f ms, 0 lost%n",
+                options.agents(), options.available(), options.capacity(),
                 options.pollInterval().map(d -> d.toMillis() + "ms").orElse("default (100ms)"), TARGET_P50_MS,
                 TARGET_P99_MS);
         System.out.println("  | instances | msg/s | messages | p50 ms | p90 ms | p99 ms | max ms | lost | non-200"
@@ -574,35 +627,6 @@ public final class RoutingLatencyBenchmark {
             return fields[0] + " " + fields[1] + " " + fields[2];
         } catch (IOException | RuntimeException e) {
             return "n/a";
-        }
-    }
-
-    private String login(URI base, String agent, String password) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(base + "/auth/login")).timeout(Duration.ofSeconds(20))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers
-                                .ofString("{\"agent\":\"" + agent + "\",\"password\":\"" + password + "\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        Matcher token = TOKEN.matcher(response.body());
-        if (response.statusCode() != 200 || !token.find()) {
-            throw new IllegalStateException(
-                    "login of " + agent + " answered " + response.statusCode() + " " + response.body());
-        }
-        return token.group(1);
-    }
-
-    private void createAgent(URI base, String adminToken, String name) throws Exception {
-        String body = "{\"agent\":\"" + name + "\",\"password\":\"" + name + "-password\",\"displayName\":\"" + name
-                + "\",\"roles\":[\"agent\"]}";
-        HttpResponse<String> response = http
-                .send(HttpRequest.newBuilder(URI.create(base + "/admin/agents")).timeout(Duration.ofSeconds(20))
-                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + adminToken)
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException(
-                    "creating agent " + name + " answered " + response.statusCode() + " " + response.body());
         }
     }
 }

@@ -18,7 +18,11 @@ import java.util.Optional;
  *            {@code switchboard.events.poll-interval} handed to every switchboard; empty keeps its default
  */
 record RoutingOptions(List<Integer> instances, List<Integer> rates, int duration, int warmup, int drain, int customers,
-        int agents, int capacity, Optional<Duration> pollInterval, Path root, Optional<Path> app) {
+        int agents, int available, int capacity, int setupConcurrency, Optional<Duration> pollInterval, Path root,
+        Optional<Path> app) {
+
+    /** The most agents a run creates: a team of a thousand, as issue 10 sets. */
+    static final int MAX_AGENTS = 1000;
 
     static final String USAGE = """
             usage: bench/run-routing [flags]
@@ -30,8 +34,12 @@ record RoutingOptions(List<Integer> instances, List<Integer> rates, int duration
               --drain S         seconds to wait for frames after the last webhook was due; later ones are lost
                                 (default 15)
               --customers K     customers the webhooks come from, round-robin (default 40)
-              --agents A        agents, spread evenly over the instances (default 4)
-              --capacity C      each agent's capacity, at most 20 (default 20)
+              --agents A        agents created through the admin API, each with a socket, spread evenly over the
+                                instances, at most 1000 (default 4)
+              --available V     how many of them go available with --capacity; the rest stay signed in and away,
+                                so routing must pass them by (default: all of them)
+              --capacity C      each available agent's capacity, at most 20 (default 20)
+              --setup-concurrency N  agents created, signed in and connected at once (default 8)
               --poll-interval D switchboard.events.poll-interval of every switchboard, e.g. 50ms (default: the
                                 switchboard's own, 100ms)
               --app JAR         the packaged switchboard (default switchboard/target/quarkus-app/quarkus-run.jar)
@@ -45,7 +53,9 @@ record RoutingOptions(List<Integer> instances, List<Integer> rates, int duration
         int drain = 15;
         int customers = 40;
         int agents = 4;
+        Integer available = null;
         int capacity = 20;
+        int setupConcurrency = 8;
         Duration pollInterval = null;
         Path app = null;
         Path root = Path.of(System.getProperty("switchboard.root", ".")).toAbsolutePath().normalize();
@@ -65,24 +75,31 @@ record RoutingOptions(List<Integer> instances, List<Integer> rates, int duration
             case "--warmup" -> warmup = number(flag, value, 0, 300);
             case "--drain" -> drain = number(flag, value, 1, 120);
             case "--customers" -> customers = number(flag, value, 1, 1000);
-            case "--agents" -> agents = number(flag, value, 1, 50);
+            case "--agents" -> agents = number(flag, value, 1, MAX_AGENTS);
+            case "--available" -> available = number(flag, value, 1, MAX_AGENTS);
             case "--capacity" -> capacity = number(flag, value, 1, 20);
+            case "--setup-concurrency" -> setupConcurrency = number(flag, value, 1, 64);
             case "--poll-interval" -> pollInterval = duration(flag, value);
             case "--app" -> app = Path.of(value);
             default -> throw new Options.UsageException("unknown flag " + flag);
             }
         }
+        int availableAgents = available == null ? agents : available;
+        if (availableAgents > agents) {
+            throw new Options.UsageException("--available " + availableAgents + " is more than --agents " + agents);
+        }
         int maxInstances = instances.stream().mapToInt(Integer::intValue).max().orElse(1);
-        if (agents < maxInstances) {
-            throw new Options.UsageException("--agents must be at least the number of instances (" + maxInstances
-                    + "), so that every instance holds a socket");
+        if (availableAgents < maxInstances) {
+            throw new Options.UsageException("--available must be at least the number of instances (" + maxInstances
+                    + "), so that every instance holds an available agent's socket");
         }
-        if (customers > agents * capacity) {
-            throw new Options.UsageException("--customers " + customers + " is more than the agents can hold (" + agents
-                    + " x " + capacity + "): conversations would wait in the queue");
+        if (customers > availableAgents * capacity) {
+            throw new Options.UsageException(
+                    "--customers " + customers + " is more than the available agents can hold (" + availableAgents
+                            + " x " + capacity + "): conversations would wait in the queue");
         }
-        return new RoutingOptions(instances, rates, duration, warmup, drain, customers, agents, capacity,
-                Optional.ofNullable(pollInterval), root, Optional.ofNullable(app));
+        return new RoutingOptions(instances, rates, duration, warmup, drain, customers, agents, availableAgents,
+                capacity, setupConcurrency, Optional.ofNullable(pollInterval), root, Optional.ofNullable(app));
     }
 
     Path appJar() {

@@ -37,6 +37,13 @@ final class RoutingStack implements AutoCloseable {
             "SWITCHBOARD_ROUTING_HEARTBEAT_INTERVAL", "10s", "SWITCHBOARD_ROUTING_SWEEP_INTERVAL", "5s",
             "SWITCHBOARD_ROUTING_HEARTBEAT_TIMEOUT", "35s");
 
+    /**
+     * Bcrypt cost of the benchmark's agents' passwords ({@code switchboard.auth.password-cost}, 10 in production): the
+     * benchmarks create up to a thousand agents and sign each in once, which at cost 10 took most of ten minutes on the
+     * shared machine. Only the set-up is faster; nothing measured checks a password.
+     */
+    static final int PASSWORD_COST = 4;
+
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     /** One switchboard process. */
@@ -96,6 +103,7 @@ final class RoutingStack implements AutoCloseable {
                     env.put("SWITCHBOARD_DELIVERY_REDIS_URL", redis.url());
                 }
                 pollInterval.ifPresent(d -> env.put("SWITCHBOARD_EVENTS_POLL_INTERVAL", d.toMillis() + "ms"));
+                env.put("SWITCHBOARD_AUTH_PASSWORD_COST", Integer.toString(PASSWORD_COST));
                 ROUTING_DEFAULTS.forEach((name, value) -> {
                     env.put(name, value);
                     // The test profile's own values (%test.switchboard.routing.*) are overridden under this name.
@@ -103,7 +111,8 @@ final class RoutingStack implements AutoCloseable {
                 });
                 String name = "switchboard-" + i;
                 System.out.println("starting " + name + " on :" + port
-                        + (redis == null ? " (delivery in process)" : " (delivery through Redis)"));
+                        + (redis == null ? " (delivery in process)" : " (delivery through Redis)") + "; bcrypt cost "
+                        + PASSWORD_COST + " for the benchmark's agents (production: 10)");
                 ChildJvm jvm = ChildJvm.start(name, List.of("-Dquarkus.profile=test", "-Xmx384m", "-jar",
                         copy.resolve(appJar.getFileName()).toString()), List.of(), env, logDir, false);
                 Instance instance = new Instance(name, jvm, URI.create("http://localhost:" + port));

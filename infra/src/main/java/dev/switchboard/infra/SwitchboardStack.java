@@ -161,7 +161,9 @@ public final class SwitchboardStack extends Stack {
         // Twilio SIDs of sent replies, for status callbacks; written by the sender, never on a webhook's path.
         Table sids = table("MessageSidsTable", MESSAGE_SIDS_TABLE, "sid", null, null);
         Table agents = table("AgentsTable", AGENTS_TABLE, "agent", null, null);
-        // Sparse: only agents who can take a conversation now carry "routable"; routing reads this, not every agent.
+        // Sparse: agents who can take a conversation now carry routable=available (routing reads that partition), the
+        // others who are present (away, full, in their grace period) routable=held (the presence sweep reads both);
+        // an agent offline with nothing assigned is in neither, so neither reads every agent.
         agents.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName("by-routable")
                 .partitionKey(Attribute.builder().name("routable").type(AttributeType.STRING).build())
                 .sortKey(Attribute.builder().name("rank").type(AttributeType.STRING).build())
@@ -237,8 +239,9 @@ public final class SwitchboardStack extends Stack {
                 switchboardSecrets);
         grantSwitchboard(switchboardTask, tables, messages, media);
         // Scans, each bounded, of exactly the tables the code scans: the canned replies every console loads (at most
-        // switchboard.canned.max-replies), the agents (admin list, presence sweep), and conversations and contacts
-        // (search, at most switchboard.search.max-scanned-items each). The messages table is never scanned.
+        // switchboard.canned.max-replies), the agents (admin list; the routing index repair, every 10 min), and
+        // conversations and contacts (search, at most switchboard.search.max-scanned-items each). The messages table
+        // is never scanned.
         switchboardTask.addToTaskRolePolicy(PolicyStatement.Builder.create().sid("BoundedScans")
                 .actions(List.of("dynamodb:Scan")).resources(List.of(canned.getTableArn(), agents.getTableArn(),
                         conversations.getTableArn(), contacts.getTableArn()))

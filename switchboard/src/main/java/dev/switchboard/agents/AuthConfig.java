@@ -25,6 +25,15 @@ public interface AuthConfig {
     @WithDefault("1h")
     Duration tokenTtl();
 
+    /**
+     * Bcrypt's log2 cost for new password hashes (each step doubles the work): 10 is about 50–100 ms a check here, slow
+     * for guessing and fast enough for a login. A hash keeps the cost it was made with, so changing this affects new
+     * passwords only. Lower values are for benchmarks that create many agents (bench/run-agents sets 4), never for
+     * production.
+     */
+    @WithDefault("10")
+    int passwordCost();
+
     /** An admin created at start-up when no agent of that name exists, so that a new installation can be managed. */
     BootstrapAdmin bootstrapAdmin();
 

@@ -69,6 +69,7 @@ public class Delivery {
     }
 
     private void closeLocally(String agent) {
+        sockets.revoked(agent);
         int closed = sockets.closeAll(agent, unauthorizedFrame(), LocalSockets.UNAUTHORIZED_CODE,
                 LocalSockets.UNAUTHORIZED);
         if (closed > 0) {

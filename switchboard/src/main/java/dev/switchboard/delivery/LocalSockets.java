@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,10 +46,12 @@ public class LocalSockets {
     private static final TypedKey<Boolean> CLOSING = new TypedKey<>("closing");
 
     private final Map<String, Set<WebSocketConnection>> byAgent = new ConcurrentHashMap<>();
+    /** When each agent's sockets were last revoked here (System.nanoTime), kept for a minute; see revokedSince. */
+    private final Map<String, Long> revokedAt = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final long maxPendingBytes;
 
-    LocalSockets(
+    public LocalSockets(
             @ConfigProperty(name = "switchboard.socket.max-pending-bytes", defaultValue = "524288") long maxPendingBytes) {
         this.maxPendingBytes = maxPendingBytes;
     }
@@ -126,6 +129,26 @@ public class LocalSockets {
             release(pending, size);
             LOG.debugf("could not send to %s: %s", connection.userData().get(AGENT), failure.getMessage());
         });
+    }
+
+    /**
+     * Notes that the agent's access was revoked now, before their sockets here are closed: a handshake verified before
+     * this moment must be verified again rather than trusted (AgentSessions).
+     */
+    public void revoked(String agent) {
+        long now = System.nanoTime();
+        if (revokedAt.size() > 1024) {
+            revokedAt.values().removeIf(at -> now - at > TimeUnit.MINUTES.toNanos(1));
+        }
+        revokedAt.put(agent, now);
+    }
+
+    /**
+     * Whether the agent's access was revoked here at or after {@code nanos} (System.nanoTime), within the last minute.
+     */
+    public boolean revokedSince(String agent, long nanos) {
+        Long at = revokedAt.get(agent);
+        return at != null && at - nanos >= 0;
     }
 
     /** Sends a last frame (if any) to each of the agent's connections here and closes them. */

@@ -22,9 +22,14 @@ import dev.switchboard.agents.AgentStore;
 
 /**
  * The sparse index of agents who can take a conversation now ({@value AgentStore#ROUTABLE_INDEX} on the agents table):
- * only an agent who is available, connected, enabled and below capacity carries {@value #ROUTABLE}, with a
+ * an agent who is available, connected, enabled and below capacity carries {@value #ROUTABLE} = {@value #YES}, with a
  * {@value #RANK} that sorts the most free capacity first and, among equals, the longest idle. Choosing an agent reads a
  * page of it instead of scanning every agent.
+ * <p>
+ * Its second partition, {@value #ROUTABLE} = {@value #HELD}, holds every other agent the presence sweep must watch: not
+ * offline, or still holding conversations (away, full, disconnected within the grace period, offline with load). An
+ * agent who is offline with nothing assigned is in neither, so the sweep reads the agents who are present, never every
+ * agent.
  * <p>
  * The index is a hint, never the decision: assignments stay conditional writes on the agent's own item, so a stale
  * entry costs one failed condition. After every presence write the writer brings the two attributes in line with the
@@ -38,6 +43,8 @@ public class RoutableIndex {
     public static final String ROUTABLE = AgentStore.ROUTABLE;
     public static final String RANK = AgentStore.RANK;
     static final String YES = "available";
+    /** Present but not routable: what the presence sweep reads besides the routable agents. */
+    static final String HELD = "held";
     /** What the sync's condition compares: every attribute the two derived ones follow from. */
     private static final List<String> INPUTS = List.of(Presence.STATUS, Presence.CAPACITY, Presence.LOAD,
             Presence.DISCONNECTED_AT, Presence.LAST_ASSIGNED_AT, Agent.DISABLED);
@@ -59,23 +66,36 @@ public class RoutableIndex {
                 && presence.free() > 0 && (disabled == null || !Boolean.TRUE.equals(disabled.bool()));
     }
 
+    /** Whether the presence sweep must watch the agent: anything but offline with nothing assigned. */
+    static boolean present(Map<String, AttributeValue> item) {
+        Presence presence = Presence.from(item);
+        return presence.status() != Presence.Status.OFFLINE || presence.load() > 0;
+    }
+
     static String rank(Presence presence) {
         long idleSince = presence.lastAssignedAt() == null ? 0 : presence.lastAssignedAt().toEpochMilli();
         return String.format("%04d#%013d", 9999 - Math.min(9999, presence.free()), idleSince);
     }
 
-    /** Brings the item's index attributes in line with the rest of it, unless it changed since it was read. */
+    /**
+     * Brings the item's index attributes in line with the rest of it, unless it changed since it was read.
+     *
+     * @return whether it wrote them
+     */
     @Timeout(5_000)
-    public void sync(Map<String, AttributeValue> item) {
+    public boolean sync(Map<String, AttributeValue> item) {
         if (item == null || !item.containsKey(Presence.AGENT)) {
-            return;
+            return false;
         }
         boolean routable = routable(item);
-        String rank = routable ? rank(Presence.from(item)) : null;
+        String partition = routable ? YES : present(item) ? HELD : null;
+        // Held agents sort by name: their rank means nothing, and a fixed one costs no write when their load moves.
+        String rank = routable ? rank(Presence.from(item)) : partition == null ? null : item.get(Presence.AGENT).s();
+        AttributeValue currentPartition = item.get(ROUTABLE);
         AttributeValue currentRank = item.get(RANK);
-        if (routable == item.containsKey(ROUTABLE)
+        if (Objects.equals(partition, currentPartition == null ? null : currentPartition.s())
                 && Objects.equals(rank, currentRank == null ? null : currentRank.s())) {
-            return;
+            return false;
         }
         Map<String, String> names = new HashMap<>(Map.of("#routable", ROUTABLE, "#rank", RANK));
         Map<String, AttributeValue> values = new HashMap<>();
@@ -92,8 +112,8 @@ public class RoutableIndex {
             }
         }
         String update;
-        if (routable) {
-            values.put(":yes", AttributeValue.fromS(YES));
+        if (partition != null) {
+            values.put(":yes", AttributeValue.fromS(partition));
             values.put(":rank", AttributeValue.fromS(rank));
             update = "SET #routable = :yes, #rank = :rank";
         } else {
@@ -104,9 +124,11 @@ public class RoutableIndex {
                     .key(Map.of(Presence.AGENT, item.get(Presence.AGENT))).updateExpression(update)
                     .conditionExpression(String.join(" AND ", conditions)).expressionAttributeNames(names)
                     .expressionAttributeValues(values.isEmpty() ? null : values));
+            return true;
         } catch (ConditionalCheckFailedException changed) {
             // Someone wrote the item since; their own sync follows.
             LOG.debugf("index entry of %s left to a later writer", item.get(Presence.AGENT).s());
+            return false;
         }
     }
 
@@ -124,6 +146,21 @@ public class RoutableIndex {
     /** Agents who can take a conversation, best first: at most {@code limit}, read from the sparse index alone. */
     @Timeout(10_000)
     public List<Presence> routable(int limit) {
+        return read(YES, limit);
+    }
+
+    /**
+     * Every agent the presence sweep must watch (both partitions of the index): a hint, eventually consistent, so the
+     * sweep re-reads an agent before it acts on them.
+     */
+    @Timeout(20_000)
+    public List<Presence> present() {
+        List<Presence> agents = new ArrayList<>(read(YES, Integer.MAX_VALUE));
+        agents.addAll(read(HELD, Integer.MAX_VALUE));
+        return agents;
+    }
+
+    private List<Presence> read(String partition, int limit) {
         List<Presence> agents = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
@@ -131,8 +168,8 @@ public class RoutableIndex {
             QueryResponse page = dynamo.query(builder -> builder.tableName(agentsTable)
                     .indexName(AgentStore.ROUTABLE_INDEX).keyConditionExpression("#routable = :yes")
                     .expressionAttributeNames(Map.of("#routable", ROUTABLE))
-                    .expressionAttributeValues(Map.of(":yes", AttributeValue.fromS(YES))).scanIndexForward(true)
-                    .limit(limit - agents.size()).exclusiveStartKey(from));
+                    .expressionAttributeValues(Map.of(":yes", AttributeValue.fromS(partition))).scanIndexForward(true)
+                    .limit(Math.min(1000, limit - agents.size())).exclusiveStartKey(from));
             page.items().stream().map(Presence::from).forEach(agents::add);
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null && agents.size() < limit);

@@ -44,6 +44,14 @@ public interface RoutingConfig {
     Duration sweepInterval();
 
     /**
+     * How often each instance scans the agents table once to correct the routing index entries a crash between a
+     * presence write and its index update (or an item from before the index) left wrong. The sweep itself reads only
+     * the index, so this is what bounds how long such an agent goes unswept; the first run is shortly after start.
+     */
+    @WithDefault("10m")
+    Duration indexRepairInterval();
+
+    /**
      * How much earlier than its waiting time says a waiting conversation whose customer sounds very negative is routed
      * (scaled by the conversation's negativity, 0..100 %, from its customer's last stored scores). Bounded, so a
      * neutral conversation waits at most this much longer because of angrier ones.

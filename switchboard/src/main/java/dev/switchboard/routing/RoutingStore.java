@@ -1,7 +1,6 @@
 package dev.switchboard.routing;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +46,9 @@ public class RoutingStore {
         /** The agent is no longer available or has no room. */
         AGENT_UNAVAILABLE
     }
+
+    /** Items per page of the index repair's scan: small pages, so that it never competes with routing for long. */
+    private static final int REPAIR_PAGE = 100;
 
     private final DynamoDbClient dynamo;
     private final HistoryConfig history;
@@ -144,20 +146,27 @@ public class RoutingStore {
     }
 
     /**
-     * Every agent's presence: a scan, for the presence sweep only. Choosing an agent reads the sparse routing index
-     * ({@link RoutableIndex#routable}) instead.
+     * Brings every agent's index attributes in line with their item: one scan of the agents table, a page at a time,
+     * writing only the entries that are wrong. Not on any routing path: the presence sweep runs it rarely
+     * ({@code switchboard.routing.index-repair-interval}) for what a crash between a presence write and its index sync,
+     * or an item written before the index existed, left behind.
+     *
+     * @return how many entries it corrected
      */
-    @Timeout(10_000)
-    public List<Presence> presences() {
-        List<Presence> all = new ArrayList<>();
+    public int repairIndex() {
+        int corrected = 0;
         Map<String, AttributeValue> start = null;
         do {
-            ScanResponse page = dynamo.scan(
-                    ScanRequest.builder().tableName(agentsTable).consistentRead(true).exclusiveStartKey(start).build());
-            page.items().stream().map(Presence::from).forEach(all::add);
+            ScanResponse page = dynamo.scan(ScanRequest.builder().tableName(agentsTable).consistentRead(true)
+                    .limit(REPAIR_PAGE).exclusiveStartKey(start).build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (index.sync(item)) {
+                    corrected++;
+                }
+            }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-        return all;
+        return corrected;
     }
 
     @Timeout(5_000)

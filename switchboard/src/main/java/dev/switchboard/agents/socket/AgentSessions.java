@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,6 +43,11 @@ public class AgentSessions {
      */
     static final int REPLACED_CODE = 4409;
     static final String REPLACED = "replaced";
+    /** RFC 6455 1013 (Try Again Later): more sockets were opening at once than this instance takes on. */
+    static final int BUSY_CODE = 1013;
+    static final String BUSY = "busy";
+    /** How long a new socket waits for its turn to open before it is closed {@value #BUSY_CODE} {@value #BUSY}. */
+    private static final int OPEN_WAIT_SECONDS = 10;
 
     static final TypedKey<AgentPrincipal> PRINCIPAL = new TypedKey<>("principal");
     static final TypedKey<Instant> EXPIRES_AT = new TypedKey<>("expiresAt");
@@ -57,10 +65,17 @@ public class AgentSessions {
     private final Vertx vertx;
     private final ObjectMapper json;
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+    private final HandshakeSessions verified;
+    private final AtomicInteger opening = new AtomicInteger();
+    /** handshake-threads opens at a time do their DynamoDB work; the others wait. */
+    private final Semaphore turns;
 
     AgentSessions(Tokens tokens, RoutingStore routing, Router router, Delivery delivery, LocalSockets sockets,
-            InstanceId instance, RoutingConfig routingConfig, SocketConfig config, Vertx vertx, ObjectMapper json) {
+            InstanceId instance, RoutingConfig routingConfig, SocketConfig config, Vertx vertx, ObjectMapper json,
+            HandshakeSessions verified) {
         this.tokens = tokens;
+        this.verified = verified;
+        this.turns = new Semaphore(config.handshakeThreads());
         this.routing = routing;
         this.router = router;
         this.delivery = delivery;
@@ -72,11 +87,40 @@ public class AgentSessions {
         this.json = json;
     }
 
-    /** A new connection: note who it is, take over their presence here, and resync everything assigned to them. */
+    /**
+     * A new connection: note who it is, take over their presence here, and resync everything assigned to them.
+     * {@code handshake-threads} do that work at once (each writes presence and reads the agent's conversations), up to
+     * {@code max-pending-handshakes} wait their turn; past that, or after waiting {@value #OPEN_WAIT_SECONDS} s, the
+     * new socket is closed with {@value #BUSY_CODE} {@value #BUSY} before any of that work, and the client reconnects
+     * later as after any close.
+     */
     void opened(WebSocketConnection connection) {
+        boolean turn = false;
+        try {
+            // Waiting is parked, not running: the bound on waiters keeps the worker threads it holds few.
+            if (opening.incrementAndGet() > config.maxPendingHandshakes()
+                    || !(turn = turns.tryAcquire(OPEN_WAIT_SECONDS, TimeUnit.SECONDS))) {
+                LOG.debugf("too many sockets opening at once; closing a new one");
+                sockets.closeWith(connection, null, BUSY_CODE, BUSY);
+                return;
+            }
+            open(connection);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sockets.closeWith(connection, null, BUSY_CODE, BUSY);
+        } finally {
+            if (turn) {
+                turns.release();
+            }
+            opening.decrementAndGet();
+        }
+    }
+
+    private void open(WebSocketConnection connection) {
         var token = Bearer.token(connection.handshakeRequest().header("Authorization"),
                 connection.handshakeRequest().query());
-        Tokens.Session session = token.flatMap(tokens::verifySession)
+        // The handshake check verified this token a moment ago: trusted unless revoked since (HandshakeSessions).
+        Tokens.Session session = token.flatMap(t -> verified.recent(t).or(() -> tokens.verifySession(t)))
                 .filter(s -> AgentUpgradeCheck.mayAnswer(s.principal())).orElse(null);
         if (session == null || !session.expiresAt().isAfter(Instant.now())) {
             sockets.closeWith(connection, delivery.unauthorizedFrame(), LocalSockets.UNAUTHORIZED_CODE,

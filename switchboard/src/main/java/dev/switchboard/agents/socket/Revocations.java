@@ -54,6 +54,7 @@ class Revocations {
             try {
                 if (tokens.recheck(principal).filter(AgentUpgradeCheck::mayAnswer).isEmpty()) {
                     LOG.infof("%s may no longer answer customers; closing their sockets", agent);
+                    sockets.revoked(agent);
                     sockets.closeAll(agent, delivery.unauthorizedFrame(), LocalSockets.UNAUTHORIZED_CODE,
                             LocalSockets.UNAUTHORIZED);
                 }

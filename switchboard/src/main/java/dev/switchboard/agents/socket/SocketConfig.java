@@ -46,10 +46,20 @@ public interface SocketConfig {
 
     /**
      * Handshakes one instance verifies at once (each reads the agent from DynamoDB on a worker thread). More are
-     * refused with 503, so that a flood of connects cannot take the worker pool from everyone else.
+     * refused with 503, so that a flood of connects cannot take the worker pool from everyone else. The same bound
+     * holds for sockets being opened (presence write and resync, after the upgrade): past it a new socket is closed at
+     * once with {@code 1013 busy}.
      */
     @WithDefault("64")
     int maxPendingHandshakes();
+
+    /**
+     * Handshakes verified, and sockets opened, at the same moment on one instance; the rest of the
+     * {@link #maxPendingHandshakes()} wait their turn. Few, so that a flood of connects keeps only a handful of threads
+     * busy on DynamoDB and the event loops (which answer {@code /q/health/live}) keep the cores.
+     */
+    @WithDefault("4")
+    int handshakeThreads();
 
     /**
      * Bytes written to one socket and not yet taken by the client. Past it the client is too slow: its socket is closed
