@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
