@@ -86,6 +86,7 @@ final class SentimentStreamBenchmark {
     private final Map<Integer, Integer> sentimentFrames = new ConcurrentHashMap<>();
     private final Set<Integer> accepted = ConcurrentHashMap.newKeySet();
     private final List<Phase> phases = new ArrayList<>();
+    private final List<Batch> batches = new ArrayList<>();
     private int nextId;
 
     /** One measured phase. */
@@ -165,12 +166,51 @@ final class SentimentStreamBenchmark {
                 Phase phase = phase(rate, overload, batch, stored(stack.console()) - storedBefore, split, loadBefore,
                         eventsLag(stack.switchboard()));
                 phases.add(phase);
+                batches.add(batch);
                 report(phase);
                 if (!stack.alive()) {
                     throw new IllegalStateException("the switchboard or the console died during the run");
                 }
             }
+            catchUp(stack);
             System.out.println("  frames received by the browser: " + new TreeMap<>(browser.counts()));
+        }
+    }
+
+    /**
+     * After the last phase: waits up to {@code --stream-drain} seconds more until every accepted message of every phase
+     * has its score at the browser, then says how many of each phase were scored by then. A message scored after its
+     * phase's wait was late, not skipped; one never scored was skipped (or lost).
+     */
+    private void catchUp(SentimentStack stack) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.drain());
+        long unscored;
+        do {
+            unscored = accepted.stream().filter(id -> !scored.containsKey(id)).count();
+            if (unscored == 0) {
+                break;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        System.out.printf(Locale.ROOT, "after %d s more: the console stored %d scores in all;%n", options.drain(),
+                stored(stack.console()));
+        for (int i = 0; i < batches.size(); i++) {
+            Batch batch = batches.get(i);
+            int acceptedCount = 0;
+            int scoredByNow = 0;
+            for (int id = batch.first(); id < batch.first() + batch.count(); id++) {
+                if (accepted.contains(id)) {
+                    acceptedCount++;
+                    if (scored.containsKey(id)) {
+                        scoredByNow++;
+                    }
+                }
+            }
+            Phase phase = phases.get(i);
+            System.out.printf(Locale.ROOT,
+                    "  %d msg/s: %d of %d accepted messages scored at the browser by now (%d"
+                            + " within the phase's wait)%n",
+                    phase.rate(), scoredByNow, acceptedCount, phase.scoredCount());
         }
     }
 
@@ -362,8 +402,8 @@ final class SentimentStreamBenchmark {
             timeline.append(timeline.isEmpty() ? "" : " ").append(micros / 1000);
         }
         return new Phase(rate, overload, batch.count(), acceptedCount, scoredCount, duplicates, toScore, toShown,
-                batch.webhooks(), batch.failures(), (lastScore - batch.lastDue()) / 1e9, timeline.toString(),
-                storedByConsole, split, loadBefore, loadAverage(), eventsLag);
+                batch.webhooks(), batch.failures(), scoredCount == 0 ? Double.NaN : (lastScore - batch.lastDue()) / 1e9,
+                timeline.toString(), storedByConsole, split, loadBefore, loadAverage(), eventsLag);
     }
 
     private static long micros(long nanos) {
