@@ -27,6 +27,7 @@ final class ConsoleBrowser implements WebSocket.Listener, AutoCloseable {
     private static final Pattern AVAILABLE = Pattern.compile("\"presence\"\\s*:\\s*\"available\"");
     private static final Pattern CONNECTED = Pattern.compile("\"state\"\\s*:\\s*\"connected\"");
     private static final String COOKIE = "console_token";
+    private static final int SIGN_IN_ATTEMPTS = 5;
 
     private final String agent;
     private final AgentSocket.FrameSink sink;
@@ -41,16 +42,27 @@ final class ConsoleBrowser implements WebSocket.Listener, AutoCloseable {
         this.sink = sink;
     }
 
-    /** Signs in at the console at {@code base} (http://host:port) and opens the browsers' socket. */
+    /**
+     * Signs in at the console at {@code base} (http://host:port) and opens the browsers' socket. A 503 (the console got
+     * no answer from the switchboard in time: its bcrypt check is slow on a busy machine) is tried again after a pause,
+     * up to {@value #SIGN_IN_ATTEMPTS} times, as the page tells the agent to.
+     */
     static ConsoleBrowser open(HttpClient client, URI base, String agent, String password, AgentSocket.FrameSink sink)
             throws Exception {
-        HttpResponse<String> login = client.send(
-                HttpRequest.newBuilder(URI.create(base + "/console/api/login")).timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json").header("Origin", base.toString())
-                        .POST(HttpRequest.BodyPublishers
-                                .ofString("{\"agent\":\"" + agent + "\",\"password\":\"" + password + "\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> login = null;
+        for (int attempt = 1; attempt <= SIGN_IN_ATTEMPTS; attempt++) {
+            login = client.send(HttpRequest.newBuilder(URI.create(base + "/console/api/login"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .header("Origin", base.toString())
+                    .POST(HttpRequest.BodyPublishers
+                            .ofString("{\"agent\":\"" + agent + "\",\"password\":\"" + password + "\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (login.statusCode() != 503) {
+                break;
+            }
+            System.out.println("console sign-in of " + agent + ", attempt " + attempt + ": 503 " + login.body());
+            Thread.sleep(2_000);
+        }
         String cookie = login.headers().allValues("set-cookie").stream().filter(c -> c.startsWith(COOKIE + "="))
                 .map(c -> c.split(";", 2)[0]).findFirst().orElse(null);
         if (login.statusCode() != 200 || cookie == null) {
