@@ -192,8 +192,9 @@ final class SentimentStreamBenchmark {
             }
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
-        System.out.printf(Locale.ROOT, "after %d s more: the console stored %d scores in all;%n", options.drain(),
-                stored(stack.console()));
+        System.out.printf(Locale.ROOT,
+                "at the end (after up to %d s more for late scores): the console stored %d scores in all;%n",
+                options.drain(), stored(stack.console()));
         for (int i = 0; i < batches.size(); i++) {
             Batch batch = batches.get(i);
             int acceptedCount = 0;
