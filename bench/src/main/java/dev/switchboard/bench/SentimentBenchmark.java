@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,22 +33,11 @@ import dev.switchboard.console.enrich.Trends;
 /**
  * The agent console's sentiment scoring, in process, with the console's own classes (model, pool, cache, stream): how
  * many customer messages a second it scores with 1 and 2 worker threads, and what a message's trip through
- * {@code Enrichment.enrich} adds to (a) its own frame and (b) its sentiment frame, at a steady rate. See
+ * {@code Enrichment.enrich} adds to (a) its own frame and (b) its sentiment frame, at a steady rate; then, unless
+ * {@code --mode in-process}, text-to-score through the packaged stack ({@link SentimentStreamBenchmark}). See
  * bench/README.md.
  */
 public final class SentimentBenchmark {
-
-    static final String USAGE = """
-            usage: bench/run-sentiment [flags]
-              --threads L            worker threads of the throughput phases, comma-separated (default 1,2)
-              --count N              messages per throughput run (default 400)
-              --warmup N             unmeasured messages before the first run (default 600)
-              --runs R               runs of every phase (default 3)
-              --rates L              messages per second of the latency phases, comma-separated (default 20,50)
-              --duration S           seconds of each latency phase (default 20)
-              --latency-threads T    worker threads of the latency phases (default 2, the console's default)
-              --parse-max-length N   console.sentiment.parse-max-length (default 80, the console's default)
-            """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,51 +73,6 @@ public final class SentimentBenchmark {
             "Where can I leave a review? The staff were wonderful.",
             "My account is locked and I can't reset the password.",
             "Hi! Just checking whether my return was received. Thanks.");
-
-    record Options(List<Integer> threads, int count, int warmup, int runs, List<Integer> rates, int duration,
-            int latencyThreads, int parseMaxLength) {
-
-        static Options parse(String[] args) {
-            List<Integer> threads = List.of(1, 2);
-            List<Integer> rates = List.of(20, 50);
-            int count = 400;
-            int warmup = 600;
-            int runs = 3;
-            int duration = 20;
-            int latencyThreads = 2;
-            int parseMaxLength = 80;
-            for (int i = 0; i < args.length; i++) {
-                if (args[i].equals("--help") || args[i].equals("-h") || i + 1 >= args.length) {
-                    throw new IllegalArgumentException(USAGE);
-                }
-                String value = args[++i];
-                switch (args[i - 1]) {
-                case "--threads" -> threads = list(value, 1, 16);
-                case "--count" -> count = number(value, 10, 100_000);
-                case "--warmup" -> warmup = number(value, 0, 100_000);
-                case "--runs" -> runs = number(value, 1, 20);
-                case "--rates" -> rates = list(value, 1, 1000);
-                case "--duration" -> duration = number(value, 1, 600);
-                case "--latency-threads" -> latencyThreads = number(value, 1, 16);
-                case "--parse-max-length" -> parseMaxLength = number(value, 5, 1000);
-                default -> throw new IllegalArgumentException("unknown flag " + args[i - 1] + "\n" + USAGE);
-                }
-            }
-            return new Options(threads, count, warmup, runs, rates, duration, latencyThreads, parseMaxLength);
-        }
-
-        private static int number(String value, int min, int max) {
-            int n = Integer.parseInt(value);
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(value + " is not within " + min + ".." + max);
-            }
-            return n;
-        }
-
-        private static List<Integer> list(String value, int min, int max) {
-            return Arrays.stream(value.split(",")).map(v -> number(v.trim(), min, max)).toList();
-        }
-    }
 
     /** The console's defaults, but with the pool and limits a phase asks for. */
     record Config(int threads, int queueSize, int parseMaxLength) implements SentimentConfig {
@@ -257,33 +200,50 @@ public final class SentimentBenchmark {
         }
     }
 
-    private final Options options;
+    private final SentimentOptions options;
     private final SentimentModel model;
     private int nextId;
     /** Sentiment frames that never arrived, over all phases: exit status 3 when any. */
     private long missing;
 
-    private SentimentBenchmark(Options options) {
+    private SentimentBenchmark(SentimentOptions options) {
         this.options = options;
         this.model = new SentimentModel(new Config(1, 1, options.parseMaxLength()), null);
     }
 
     public static void main(String[] args) throws Exception {
-        Options options;
+        SentimentOptions options;
         try {
-            options = Options.parse(args);
+            options = SentimentOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
         }
-        SentimentBenchmark benchmark = new SentimentBenchmark(options);
-        benchmark.run();
-        if (benchmark.missing > 0) {
-            System.err.println("error: " + benchmark.missing + " sentiment frames never arrived (see above)");
-            System.exit(3);
+        int exit = 0;
+        if (options.mode().inProcess()) {
+            SentimentBenchmark benchmark = new SentimentBenchmark(options);
+            benchmark.run();
+            if (benchmark.missing > 0) {
+                System.err.println("error: " + benchmark.missing + " sentiment frames never arrived (see above)");
+                exit = 3;
+            }
         }
-        System.exit(0);
+        if (options.mode().stream()) {
+            try {
+                int unscored = new SentimentStreamBenchmark(options.stream()).run();
+                if (unscored > 0) {
+                    System.err.println("error: " + unscored + " messages of the stream phases were refused or never"
+                            + " scored at the browser (see above)");
+                    exit = 3;
+                }
+            } catch (Exception e) {
+                e.printStackTrace();
+                System.err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                System.exit(1);
+            }
+        }
+        System.exit(exit);
     }
 
     private void run() throws Exception {
