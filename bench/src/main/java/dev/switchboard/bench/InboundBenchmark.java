@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
+import org.HdrHistogram.Histogram;
+
 import dev.switchboard.bench.Webhooks.Webhook;
 
 /**
@@ -23,6 +25,8 @@ import dev.switchboard.bench.Webhooks.Webhook;
  * <li>raw DynamoDB: N PutItems of a message-sized item into a scratch table of the same DynamoDB Local at the same C,
  * then N TransactWriteItems of three puts (what each webhook costs);</li>
  * <li>paced: R webhooks a second for S seconds, each timed from when it was due, not when it went out;</li>
+ * <li>projection lag: webhooks at a lower pace (100 a second), each timed from its 200 until its conversation item in
+ * DynamoDB lists it as applied ({@link ProjectionLag});</li>
  * <li>a summary against the targets: ingest at least 30 % of the raw put rate (issue 9), p99 under 50 ms at 200 req/s,
  * no 5xx.</li>
  * </ol>
@@ -35,6 +39,9 @@ public final class InboundBenchmark {
     static final double TARGET_P99_MS = 50;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final long SETTLE_MILLIS = 2000;
+    private static final long IDLE_MILLIS = 5000;
+    /** The switchboard's conversations table (its default name, as the dev profile keeps it). */
+    private static final String CONVERSATIONS_TABLE = "switchboard-conversations";
     /** Exit status of a run that completed but saw failed requests (the build's smoke run fails on it). */
     static final int EXIT_ERRORS = 3;
 
@@ -85,6 +92,10 @@ public final class InboundBenchmark {
                         + " warm-up %d, customers %d%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), options.requests(),
                 options.concurrency(), options.rate(), options.duration(), options.warmup(), options.customers());
+        System.out.printf(Locale.ROOT,
+                "webhook i comes from customer i*7919 mod %d, so no two of %d consecutive webhooks share a"
+                        + " conversation; projection lag at %d/s for %d s%n",
+                options.customers(), options.customers(), options.lagRate(), options.lagDuration());
         if (options.target().isPresent()) {
             System.out.println("using the running switchboard at " + options.target().get() + " and DynamoDB at "
                     + options.dynamodb().get());
@@ -121,6 +132,7 @@ public final class InboundBenchmark {
         }
 
         settle();
+        idle();
         Optional<AppMetrics.Totals> before = metrics.read();
         PhaseResult ingest = sendClosed("webhooks", webhooks, n);
         Optional<String> serverSide = AppMetrics.between(before, metrics.read());
@@ -162,8 +174,59 @@ public final class InboundBenchmark {
         serverSide.ifPresent(line -> System.out.println("  " + line));
         System.out.println();
 
+        Optional<LagResult> lag = Optional.empty();
+        if (options.lagRequests() > 0) {
+            lag = Optional.of(measureLag(webhooks, dynamodb));
+            failures += lag.get().phase().failed() + lag.get().missed();
+        }
+
         failures += ingest.failed() + put.failed() + transact.failed() + open.failed();
-        summary(ingest, put, transact, open);
+        summary(ingest, put, transact, open, lag);
+    }
+
+    /** The lag phase's webhooks, what they cost, and the lag from each one's 200 to its projection. */
+    record LagResult(PhaseResult phase, Histogram lag, int missed) {
+    }
+
+    private LagResult measureLag(Webhooks webhooks, URI dynamodb) throws InterruptedException {
+        int count = options.lagRequests();
+        List<Webhook> batch = webhooks.build(take(count), count);
+        long conversations = batch.stream().map(Webhook::conversation).distinct().count();
+        settle();
+        PhaseResult phase;
+        ProjectionLag lag = new ProjectionLag(dynamodb, CONVERSATIONS_TABLE);
+        try {
+            phase = load.openLoop("lag", count, options.lagRate(), pacedThreads(), i -> {
+                Webhook webhook = batch.get(i);
+                int status = webhooks.send(webhook);
+                if (status == 200) {
+                    lag.answered(webhook.messageSid(), webhook.conversation());
+                }
+                return status;
+            });
+            lag.finish();
+        } finally {
+            lag.close();
+        }
+        report("projection lag: " + options.lagRate() + " webhooks/s for " + options.lagDuration() + " s over "
+                + conversations + " conversations, open loop", "req/s achieved", phase);
+        System.out.printf(Locale.ROOT,
+                "  write-to-projection lag (200 to the first read showing the message applied; +<= %d ms poll"
+                        + " interval + one read): %s; never projected within %d s: %d%n",
+                ProjectionLag.POLL_INTERVAL.toMillis(), latencyLine(lag.lag()), ProjectionLag.GIVE_UP.toSeconds(),
+                lag.missed());
+        System.out.printf(Locale.ROOT,
+                "  the lag's own polling: %d BatchGetItems of %d keys in all (%.1f a second), counted in this phase's"
+                        + " DynamoDB CPU above%n",
+                lag.reads(), lag.keysRead(), lag.reads() / phase.seconds());
+        System.out.println();
+        return new LagResult(phase, lag.lag(), lag.missed());
+    }
+
+    private static String latencyLine(Histogram histogram) {
+        return String.format(Locale.ROOT, "p50 %.1f  p90 %.1f  p99 %.1f  max %.1f ms (%d messages)",
+                PhaseResult.ms(histogram, 50), PhaseResult.ms(histogram, 90), PhaseResult.ms(histogram, 99),
+                PhaseResult.maxMs(histogram), histogram.getTotalCount());
     }
 
     private PhaseResult sendClosed(String name, Webhooks webhooks, int count) throws InterruptedException {
@@ -188,7 +251,8 @@ public final class InboundBenchmark {
                 result.failureLine(), result.cpu(), result.cpu().perOperation(result.perSecond()));
     }
 
-    private void summary(PhaseResult ingest, PhaseResult put, PhaseResult transact, PhaseResult open) {
+    private void summary(PhaseResult ingest, PhaseResult put, PhaseResult transact, PhaseResult open,
+            Optional<LagResult> lag) {
         double ratio = ingest.perSecond() / put.perSecond();
         double p99 = open.p(99);
         int serverErrors = ingest.serverErrors() + open.serverErrors();
@@ -209,6 +273,10 @@ public final class InboundBenchmark {
         System.out.printf(Locale.ROOT, "  5xx (measured phases)    %8d        target 0: %s%n", serverErrors,
                 verdict(serverErrors == 0));
         System.out.printf(Locale.ROOT, "  other failures           %8d%n", failures - serverErrors);
+        lag.ifPresent(l -> System.out.printf(Locale.ROOT,
+                "  projection lag at %d/s   p50 %.1f ms, p99 %.1f ms, max %.1f ms; never projected %d%n",
+                options.lagRate(), PhaseResult.ms(l.lag(), 50), PhaseResult.ms(l.lag(), 99), PhaseResult.maxMs(l.lag()),
+                l.missed()));
         System.out.println("  | ingest req/s | p50 | p90 | p99 | max | non-200 | put/s | put p50 | put p99 | tx/s"
                 + " | ratio | paced p50 | paced p99 | paced errors | 5xx | other CPU |");
         System.out.printf(Locale.ROOT,
@@ -221,6 +289,17 @@ public final class InboundBenchmark {
 
     private static String verdict(boolean met) {
         return met ? "MET" : "MISSED";
+    }
+
+    /**
+     * What the stack uses with no webhook arriving (the stream consumer's polling, lease renewals, timers): the floor
+     * under every CPU-per-webhook figure, which at R webhooks a second adds idle cores / R to each.
+     */
+    private void idle() throws InterruptedException {
+        CpuUsage.Sample before = cpu.sample();
+        Thread.sleep(IDLE_MILLIS);
+        System.out.printf(Locale.ROOT, "[idle: %.0f s, no webhooks]%n  %s%n%n", IDLE_MILLIS / 1000.0,
+                cpu.since(before));
     }
 
     private static void settle() throws InterruptedException {

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The benchmark's command-line flags, validated and bounded so that every run stops by itself. */
-record Options(int requests, int concurrency, int rate, int duration, int warmup, int customers, Optional<URI> target,
-        Optional<URI> dynamodb, Path root, Optional<Path> app, String authToken) {
+record Options(int requests, int concurrency, int rate, int duration, int warmup, int customers, int lagRate,
+        int lagDuration, Optional<URI> target, Optional<URI> dynamodb, Path root, Optional<Path> app,
+        String authToken) {
 
     static final String USAGE = """
             usage: bench/run-inbound [flags]
@@ -16,6 +17,8 @@ record Options(int requests, int concurrency, int rate, int duration, int warmup
               --duration S      seconds of the paced phase (default 30)
               --warmup W        unmeasured webhooks, and raw writes of each kind, before measuring (default 2000)
               --customers K     distinct customer numbers the webhooks come from (default 2000)
+              --lag-rate R      webhooks per second while the write-to-projection lag is measured (default 100)
+              --lag-duration S  seconds of that phase; 0 skips it (default 20)
               --target URL      use a running switchboard (loopback only) instead of starting one; needs --dynamodb
               --dynamodb URL    the DynamoDB Local that switchboard uses (loopback only); needs --target
               --app JAR         the packaged switchboard (default switchboard/target/quarkus-app/quarkus-run.jar)
@@ -29,6 +32,8 @@ record Options(int requests, int concurrency, int rate, int duration, int warmup
         int duration = 30;
         int warmup = 2000;
         int customers = 2000;
+        int lagRate = 100;
+        int lagDuration = 20;
         URI target = null;
         URI dynamodb = null;
         Path app = null;
@@ -50,6 +55,8 @@ record Options(int requests, int concurrency, int rate, int duration, int warmup
             case "--duration" -> duration = number(flag, value, 1, 600);
             case "--warmup" -> warmup = number(flag, value, 0, 100_000);
             case "--customers" -> customers = number(flag, value, 1, 8_999_999);
+            case "--lag-rate" -> lagRate = number(flag, value, 1, 1000);
+            case "--lag-duration" -> lagDuration = number(flag, value, 0, 600);
             case "--target" -> target = loopback(flag, value);
             case "--dynamodb" -> dynamodb = loopback(flag, value);
             case "--app" -> app = Path.of(value);
@@ -60,13 +67,18 @@ record Options(int requests, int concurrency, int rate, int duration, int warmup
         if ((target == null) != (dynamodb == null)) {
             throw new UsageException("--target and --dynamodb go together: both, or neither to start a local stack");
         }
-        return new Options(requests, concurrency, rate, duration, warmup, customers, Optional.ofNullable(target),
-                Optional.ofNullable(dynamodb), root, Optional.ofNullable(app), authToken);
+        return new Options(requests, concurrency, rate, duration, warmup, customers, lagRate, lagDuration,
+                Optional.ofNullable(target), Optional.ofNullable(dynamodb), root, Optional.ofNullable(app), authToken);
     }
 
     /** Requests in the paced phase. */
     int pacedRequests() {
         return rate * duration;
+    }
+
+    /** Requests in the projection-lag phase. */
+    int lagRequests() {
+        return lagRate * lagDuration;
     }
 
     Path appJar() {

@@ -503,14 +503,17 @@ public final class RoutingLatencyBenchmark {
 
     private Webhook webhook(Webhooks target, int id) {
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("MessageSid", "SM" + UUID.randomUUID().toString().replace("-", ""));
+        String sid = "SM" + UUID.randomUUID().toString().replace("-", "");
+        String from = Webhooks.customerNumber(id % options.customers());
+        params.put("MessageSid", sid);
         params.put("AccountSid", Webhooks.ACCOUNT_SID);
-        params.put("From", Webhooks.customerNumber(id % options.customers()));
+        params.put("From", from);
         params.put("To", Webhooks.BUSINESS_NUMBER);
         params.put("Body", "Hi, is my order on its way? The tracking page shows nothing yet. ref bmk" + id + "z");
         params.put("NumMedia", "0");
         return new Webhook(TwilioSignature.formBody(params),
-                TwilioSignature.sign("local-dev-token", target.url().toString(), params));
+                TwilioSignature.sign("local-dev-token", target.url().toString(), params), sid,
+                Webhooks.BUSINESS_NUMBER + "#" + from);
     }
 
     private void report(Scenario s) {

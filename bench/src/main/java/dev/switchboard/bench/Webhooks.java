@@ -30,8 +30,8 @@ final class Webhooks {
     private final int customers;
     private final HttpClient client;
 
-    /** One webhook as sent: its form body and its signature. */
-    record Webhook(String body, String signature) {
+    /** One webhook as sent: its form body and its signature, and the message and conversation it stores. */
+    record Webhook(String body, String signature, String messageSid, String conversation) {
     }
 
     Webhooks(URI base, String authToken, int customers) {
@@ -56,14 +56,16 @@ final class Webhooks {
         for (long i = first; i < first + count; i++) {
             long customer = Math.floorMod(i * 7919, customers);
             Map<String, String> params = new LinkedHashMap<>();
-            params.put("MessageSid", "SM" + UUID.randomUUID().toString().replace("-", ""));
+            String sid = "SM" + UUID.randomUUID().toString().replace("-", "");
+            params.put("MessageSid", sid);
             params.put("AccountSid", ACCOUNT_SID);
             params.put("From", customerNumber(customer));
             params.put("To", BUSINESS_NUMBER);
             params.put("Body", body(i));
             params.put("NumMedia", "0");
             webhooks.add(new Webhook(TwilioSignature.formBody(params),
-                    TwilioSignature.sign(authToken, url.toString(), params)));
+                    TwilioSignature.sign(authToken, url.toString(), params), sid,
+                    BUSINESS_NUMBER + "#" + customerNumber(customer)));
         }
         return webhooks;
     }
