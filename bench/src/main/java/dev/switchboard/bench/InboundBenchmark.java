@@ -40,6 +40,8 @@ public final class InboundBenchmark {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final long SETTLE_MILLIS = 2000;
     private static final long IDLE_MILLIS = 5000;
+    /** Longest wait for the stream consumer to work off the earlier phases before the lag is measured. */
+    private static final Duration BACKLOG_LIMIT = Duration.ofSeconds(180);
     /** The switchboard's conversations table (its default name, as the dev profile keeps it). */
     private static final String CONVERSATIONS_TABLE = "switchboard-conversations";
     /** Exit status of a run that completed but saw failed requests (the build's smoke run fails on it). */
@@ -132,7 +134,6 @@ public final class InboundBenchmark {
         }
 
         settle();
-        idle();
         Optional<AppMetrics.Totals> before = metrics.read();
         PhaseResult ingest = sendClosed("webhooks", webhooks, n);
         Optional<String> serverSide = AppMetrics.between(before, metrics.read());
@@ -174,14 +175,34 @@ public final class InboundBenchmark {
         serverSide.ifPresent(line -> System.out.println("  " + line));
         System.out.println();
 
+        awaitProjected(dynamodb, pacedWebhooks.get(pacedWebhooks.size() - 1));
         Optional<LagResult> lag = Optional.empty();
         if (options.lagRequests() > 0) {
             lag = Optional.of(measureLag(webhooks, dynamodb));
             failures += lag.get().phase().failed() + lag.get().missed();
         }
+        settle();
+        idle();
 
         failures += ingest.failed() + put.failed() + transact.failed() + open.failed();
         summary(ingest, put, transact, open, lag);
+    }
+
+    /**
+     * Waits until the stream consumer has worked off what the earlier phases left (their last webhook is projected), so
+     * that the lag phase measures the lag, not a backlog; says how long that took.
+     */
+    private void awaitProjected(URI dynamodb, Webhook last) throws InterruptedException {
+        long began = System.nanoTime();
+        ProjectionLag drain = new ProjectionLag(dynamodb, CONVERSATIONS_TABLE, BACKLOG_LIMIT);
+        try {
+            drain.answered(last.messageSid(), last.conversation());
+            drain.finish();
+        } finally {
+            drain.close();
+        }
+        System.out.printf(Locale.ROOT, "[stream backlog: the paced phase's last webhook %s %.1f s after the phase]%n%n",
+                drain.missed() == 0 ? "was projected" : "was still not projected", (System.nanoTime() - began) / 1e9);
     }
 
     /** The lag phase's webhooks, what they cost, and the lag from each one's 200 to its projection. */
@@ -194,7 +215,7 @@ public final class InboundBenchmark {
         long conversations = batch.stream().map(Webhook::conversation).distinct().count();
         settle();
         PhaseResult phase;
-        ProjectionLag lag = new ProjectionLag(dynamodb, CONVERSATIONS_TABLE);
+        ProjectionLag lag = new ProjectionLag(dynamodb, CONVERSATIONS_TABLE, ProjectionLag.GIVE_UP);
         try {
             phase = load.openLoop("lag", count, options.lagRate(), pacedThreads(), i -> {
                 Webhook webhook = batch.get(i);

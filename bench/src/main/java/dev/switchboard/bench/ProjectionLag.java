@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 final class ProjectionLag implements AutoCloseable {
 
     static final Duration POLL_INTERVAL = Duration.ofMillis(10);
-    /** A message not reflected this long after its 200 counts as never projected. */
+    /** By default, a message not reflected this long after its 200 counts as never projected. */
     static final Duration GIVE_UP = Duration.ofSeconds(30);
     private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(2);
     private static final int KEYS_PER_READ = 100;
@@ -49,13 +49,15 @@ final class ProjectionLag implements AutoCloseable {
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong keysRead = new AtomicLong();
     private final Thread poller;
+    private final Duration giveUp;
     private volatile boolean stopping;
 
     private record Pending(String conversation, long answeredAt) {
     }
 
-    ProjectionLag(URI endpoint, String table) {
+    ProjectionLag(URI endpoint, String table, Duration giveUp) {
         this.table = table;
+        this.giveUp = giveUp;
         this.dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
@@ -73,7 +75,7 @@ final class ProjectionLag implements AutoCloseable {
 
     /** Waits until every answered message is seen or given up on, then stops polling. */
     void finish() throws InterruptedException {
-        long deadline = System.nanoTime() + GIVE_UP.toNanos() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + giveUp.toNanos() + TimeUnit.SECONDS.toNanos(5);
         while (!pending.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(POLL_INTERVAL.toMillis());
         }
@@ -117,7 +119,7 @@ final class ProjectionLag implements AutoCloseable {
         Map<String, List<Map.Entry<String, Pending>>> byConversation = new HashMap<>();
         long now = System.nanoTime();
         for (Map.Entry<String, Pending> entry : pending.entrySet()) {
-            if (now - entry.getValue().answeredAt() > GIVE_UP.toNanos()) {
+            if (now - entry.getValue().answeredAt() > giveUp.toNanos()) {
                 if (pending.remove(entry.getKey()) != null) {
                     missed.incrementAndGet();
                 }
