@@ -414,14 +414,17 @@ final class SentimentStreamBenchmark {
     /** Message {@code id}: a corpus text from customer {@code id mod customers}, with this run's message id. */
     private Webhook webhook(Webhooks target, int id) {
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("MessageSid", prefix + String.format("%024x", id));
+        String sid = prefix + String.format("%024x", id);
+        String from = Webhooks.customerNumber(id % options.customers());
+        params.put("MessageSid", sid);
         params.put("AccountSid", Webhooks.ACCOUNT_SID);
-        params.put("From", Webhooks.customerNumber(id % options.customers()));
+        params.put("From", from);
         params.put("To", Webhooks.BUSINESS_NUMBER);
         params.put("Body", SentimentBenchmark.CORPUS.get(id % SentimentBenchmark.CORPUS.size()));
         params.put("NumMedia", "0");
         return new Webhook(TwilioSignature.formBody(params),
-                TwilioSignature.sign("local-dev-token", target.url().toString(), params));
+                TwilioSignature.sign("local-dev-token", target.url().toString(), params), sid,
+                Webhooks.BUSINESS_NUMBER + "#" + from);
     }
 
     private void report(Phase p) {
