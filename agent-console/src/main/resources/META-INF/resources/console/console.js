@@ -224,6 +224,8 @@ function onAssigned(frame) {
   for (const message of frame.history || []) {
     upsertMessage(conv, message);
   }
+  // The socket sends a bounded history (switchboard.socket.resync-history); the rest waits behind "earlier messages".
+  conv.earlier = Math.max(0, Number(summary.messageCount || 0) - countedMessages(conv));
   if (old) {
     // Scores already received for this conversation stay until new ones come.
     for (const m of conv.messages) {
@@ -610,11 +612,45 @@ function eventView(message, item) {
   return divider;
 }
 
+/** Texts and replies, as the summary's messageCount counts them (notes and markers do not count). */
+function countedMessages(conv) {
+  return conv.messages.filter((m) => m.direction === 'inbound' || m.direction === 'outbound').length;
+}
+
+/** The button above a timeline whose older messages the socket did not send. */
+function earlierView(conv, item) {
+  const button = el('button', { type: 'button', class: 'earlier-button', 'data-testid': 'earlier-messages',
+    text: `Show ${conv.earlier} earlier message${conv.earlier === 1 ? '' : 's'}` });
+  button.addEventListener('click', () => loadEarlier(conv, button));
+  const li = item || el('li', { class: 'earlier', 'data-message-id': 'earlier' });
+  li.replaceChildren(button);
+  return li;
+}
+
+async function loadEarlier(conv, button) {
+  button.disabled = true;
+  const answer = await fetch(`${API}/conversations/${encodeURIComponent(conv.customer)}/messages?limit=100`,
+    { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  if (!answer) {
+    button.disabled = false;
+    notice('The earlier messages could not be read just now; try again.');
+    return;
+  }
+  for (const message of answer.messages || []) {
+    // Loaded, not streamed: the console's relative labels follow on its next tick; until then the absolute time.
+    upsertMessage(conv, { ...message, relative: message.relative || absolute(message.createdAt) });
+  }
+  conv.earlier = Math.max(0, Number(conv.summary.messageCount || 0) - countedMessages(conv));
+  state.pinned = false;
+  render();
+}
+
 function renderTimeline(conv) {
   const timeline = $('timeline');
   const existing = timeline.dataset.conversation === conv.id
     ? new Map([...timeline.children].map((li) => [li.dataset.messageId, li])) : new Map();
-  const items = conv.messages.map((message) => {
+  const earlier = conv.earlier > 0 ? [earlierView(conv, existing.get('earlier'))] : [];
+  const items = earlier.concat(conv.messages.map((message) => {
     if (message.direction === 'event') {
       return eventView(message, existing.get(message.id));
     }
@@ -636,7 +672,7 @@ function renderTimeline(conv) {
       el('div', { class: 'body', 'data-testid': 'message-body', text: message.body || '' }),
       mediaView(message), line, retryView(conv, message)].filter(Boolean));
     return item;
-  });
+  }));
   arrange(timeline, items);
   if (timeline.dataset.conversation !== conv.id) {
     state.pinned = true;

@@ -809,6 +809,49 @@ class ConsoleBrowserTest {
         goAwayAndSignOut(browser);
     }
 
+    @Test
+    void aLongConversationShowsItsEarlierMessagesOnRequest() {
+        Browser browser = agentBrowser;
+        String agent = SwitchboardApi.createAgent("lena", "Lena Example");
+        browser.emulate(1280, 800, false);
+        signIn(browser, agent, "Lena Example");
+        goAvailable(browser, 10);
+        String customer = SwitchboardApi.newCustomer();
+        int texts = 24;
+        for (int i = 1; i <= texts; i++) {
+            SwitchboardApi.text(customer, "Text number " + i);
+        }
+        awaitConversation(browser, customer, ROUTED);
+        openConversation(browser, customer);
+        browser.await("the last text shown", SOON, d -> bodies(browser).contains("Text number " + texts));
+        // A reload resyncs through the socket, which sends a bounded history (20 by default) with each conversation.
+        browser.open(console.toString());
+        openConversation(browser, customer);
+        WebElement earlier = browser.await("the earlier-messages button", SOON, d -> {
+            List<WebElement> buttons = browser.css("[data-testid=earlier-messages]");
+            return buttons.isEmpty() || !bodies(browser).contains("Text number " + texts) ? null : buttons.get(0);
+        });
+        int shown = bodies(browser).size();
+        assertTrue(shown < texts, "the socket sent " + shown + " of " + texts);
+        assertEquals("Show " + (texts - shown) + " earlier message" + (texts - shown == 1 ? "" : "s"),
+                earlier.getText());
+        browser.screenshot("console-1280x800-earlier");
+        earlier.click();
+        List<String> all = browser.await("every text, oldest first", SOON, d -> {
+            List<String> seen = bodies(browser);
+            return seen.size() == texts ? seen : null;
+        });
+        assertEquals("Text number 1", all.get(0));
+        assertEquals("Text number " + texts, all.get(texts - 1));
+        assertTrue(browser.css("[data-testid=earlier-messages]").isEmpty(), "nothing left to load");
+        goAwayAndSignOut(browser);
+    }
+
+    private static List<String> bodies(Browser browser) {
+        return browser.css("#timeline [data-testid=message] [data-testid=message-body]").stream()
+                .map(WebElement::getText).toList();
+    }
+
     private static void blur(Browser browser) {
         ((JavascriptExecutor) browser.driver()).executeScript("document.activeElement.blur()");
     }
