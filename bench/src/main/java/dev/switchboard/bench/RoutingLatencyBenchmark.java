@@ -27,12 +27,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -402,49 +400,9 @@ public final class RoutingLatencyBenchmark {
             chosen.add(target);
             prepared.add(webhook(target, id));
         }
-        Histogram latency = new ConcurrentHistogram(MAX_MICROS, 3);
-        Map<String, Integer> failures = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(64, runnable -> {
-            Thread thread = new Thread(runnable, "webhook");
-            thread.setDaemon(true);
-            return thread;
-        });
-        double interval = 1e9 / rate;
-        long began = System.nanoTime();
-        long lastDue = began;
-        for (int k = 0; k < count; k++) {
-            long scheduled = began + (long) (k * interval);
-            for (long wait = scheduled - System.nanoTime(); wait > 0; wait = scheduled - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-            }
-            int id = first + k;
-            due.put(id, scheduled);
-            lastDue = scheduled;
-            Webhooks target = chosen.get(k);
-            Webhook webhook = prepared.get(k);
-            pool.execute(() -> {
-                String failure;
-                try {
-                    int status = target.send(webhook);
-                    failure = status == 200 ? null : "HTTP " + status;
-                } catch (Exception e) {
-                    failure = e.getClass().getSimpleName();
-                }
-                latency.recordValue(Math.min(MAX_MICROS, (System.nanoTime() - scheduled) / 1000));
-                if (failure == null) {
-                    accepted.add(id);
-                } else {
-                    failures.merge(failure, 1, Integer::sum);
-                }
-            });
-        }
-        double sendSeconds = (System.nanoTime() - began) / 1e9;
-        pool.shutdown();
-        if (!pool.awaitTermination(HTTP_DRAIN_SECONDS, TimeUnit.SECONDS)) {
-            failures.merge("not answered within " + HTTP_DRAIN_SECONDS + " s", pool.shutdownNow().size(), Integer::sum);
-            pool.awaitTermination(15, TimeUnit.SECONDS);
-        }
-        return new Batch(first, count, lastDue, sendSeconds, latency, Map.copyOf(failures));
+        OpenLoop.Sent sent = OpenLoop.send(rate, first, chosen, prepared, due, accepted, MAX_MICROS,
+                HTTP_DRAIN_SECONDS);
+        return new Batch(first, count, sent.lastDueNanos(), sent.sendSeconds(), sent.latency(), sent.failures());
     }
 
     /** Waits until every accepted message of the batch has reached an agent, or the drain time has passed. */

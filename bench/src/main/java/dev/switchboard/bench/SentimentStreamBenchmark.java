@@ -19,15 +19,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -301,47 +297,9 @@ final class SentimentStreamBenchmark {
         for (int id = first; id < first + count; id++) {
             prepared.add(webhook(target, id));
         }
-        Histogram latency = new ConcurrentHistogram(MAX_MICROS, 3);
-        Map<String, Integer> failures = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(64, runnable -> {
-            Thread thread = new Thread(runnable, "webhook");
-            thread.setDaemon(true);
-            return thread;
-        });
-        double interval = 1e9 / rate;
-        long began = System.nanoTime();
-        long lastDue = began;
-        for (int k = 0; k < count; k++) {
-            long scheduled = began + (long) (k * interval);
-            for (long wait = scheduled - System.nanoTime(); wait > 0; wait = scheduled - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-            }
-            int id = first + k;
-            due.put(id, scheduled);
-            lastDue = scheduled;
-            Webhook webhook = prepared.get(k);
-            pool.execute(() -> {
-                String failure;
-                try {
-                    int status = target.send(webhook);
-                    failure = status == 200 ? null : "HTTP " + status;
-                } catch (Exception e) {
-                    failure = e.getClass().getSimpleName();
-                }
-                latency.recordValue(Math.min(MAX_MICROS, (System.nanoTime() - scheduled) / 1000));
-                if (failure == null) {
-                    accepted.add(id);
-                } else {
-                    failures.merge(failure, 1, Integer::sum);
-                }
-            });
-        }
-        pool.shutdown();
-        if (!pool.awaitTermination(HTTP_DRAIN_SECONDS, TimeUnit.SECONDS)) {
-            failures.merge("not answered within " + HTTP_DRAIN_SECONDS + " s", pool.shutdownNow().size(), Integer::sum);
-            pool.awaitTermination(15, TimeUnit.SECONDS);
-        }
-        return new Batch(first, count, lastDue, latency, Map.copyOf(failures));
+        OpenLoop.Sent sent = OpenLoop.send(rate, first, java.util.Collections.nCopies(count, target), prepared, due,
+                accepted, MAX_MICROS, HTTP_DRAIN_SECONDS);
+        return new Batch(first, count, sent.lastDueNanos(), sent.latency(), sent.failures());
     }
 
     /** Waits until every accepted message of the batch is scored at the browser, or {@code seconds} after the last. */
