@@ -1,7 +1,7 @@
 // The agent console: signs in through /console/api, then lives on /console/ws. Every frame from the switchboard
 // replaces what it describes, so a reconnect (which resends every conversation) never duplicates anything.
 import { measure } from './segments.js';
-import { searchPanel } from './search.js';
+import { readHistory, searchPanel } from './search.js';
 import { picker } from './canned.js';
 import * as alerts from './alerts.js';
 import * as drafts from './drafts.js';
@@ -629,8 +629,7 @@ function earlierView(conv, item) {
 
 async function loadEarlier(conv, button) {
   button.disabled = true;
-  const answer = await fetch(`${API}/conversations/${encodeURIComponent(conv.customer)}/messages?limit=100`,
-    { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  const answer = await readHistory(API, conv.customer);
   if (!answer) {
     button.disabled = false;
     notice('The earlier messages could not be read just now; try again.');

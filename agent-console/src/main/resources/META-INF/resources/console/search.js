@@ -8,6 +8,12 @@ function eventLabel(m) {
   return `${what} · ${new Date(m.createdAt).toLocaleString()}`;
 }
 
+/** A conversation's newest 100 messages, newest first, as the history API answers; null when it cannot be read. */
+export function readHistory(api, customer) {
+  return fetch(`${api}/conversations/${encodeURIComponent(customer)}/messages?limit=100`,
+    { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+}
+
 /**
  * @param {object} deps  api base, the DOM builder, a notice function and a callback to start again with a number
  */
@@ -47,8 +53,7 @@ export function searchPanel({ api, el, notice, startAgain }) {
   }
 
   async function open(customer, name) {
-    const answer = await fetch(`${api}/conversations/${encodeURIComponent(customer)}/messages?limit=100`,
-      { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+    const answer = await readHistory(api, customer);
     if (!answer) {
       notice('The history could not be read just now.');
       return;
