@@ -94,20 +94,39 @@ public class ChangeDispatcher {
         return new ArrayList<>(groups.values());
     }
 
+    /**
+     * One conversation's changes, listener by listener: the projection applies all of them (one summary write) before
+     * routing reads any.
+     */
     private void handle(List<MessageChange> changes, List<MessageChangeListener> targets) {
+        Instant now = Instant.now();
         for (MessageChange change : changes) {
-            lag.record(Duration.between(writtenAt(change), Instant.now()));
+            lag.record(Duration.between(writtenAt(change), now));
             metrics.counter("switchboard.events", "event", change.eventName()).increment();
-            for (MessageChangeListener listener : targets) {
+        }
+        for (MessageChangeListener listener : targets) {
+            if (listener instanceof MessageBatchListener batch) {
+                try {
+                    batch.onMessageChanges(changes);
+                } catch (RuntimeException e) {
+                    failed(listener, e, changes.size() + " changes of " + changes.get(0).conversation());
+                }
+                continue;
+            }
+            for (MessageChange change : changes) {
                 try {
                     listener.onMessageChange(change);
                 } catch (RuntimeException e) {
-                    metrics.counter("switchboard.events.listener.failures", "listener", name(listener)).increment();
-                    LOG.errorf(e, "listener %s failed on %s of %s/%s (event %s)", name(listener), change.eventName(),
-                            change.conversation(), change.messageId(), change.eventId());
+                    failed(listener, e, change.eventName() + " of " + change.conversation() + "/" + change.messageId()
+                            + " (event " + change.eventId() + ")");
                 }
             }
         }
+    }
+
+    private void failed(MessageChangeListener listener, RuntimeException e, String what) {
+        metrics.counter("switchboard.events.listener.failures", "listener", name(listener)).increment();
+        LOG.errorf(e, "listener %s failed on %s", name(listener), what);
     }
 
     @PreDestroy

@@ -1,9 +1,11 @@
 package dev.switchboard.history;
 
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,15 +24,15 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-
-import dev.switchboard.history.Conversation.State;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * Applies a stored message to its conversation's summary item: last message, unread and message counts, the state (a
  * closed conversation reopens when the customer writes), consent. Driven by the messages stream, once per message: the
  * item remembers the stream position and the ids of the last messages applied, so a record delivered again (after a
  * lease take-over, or twice) changes nothing. Records of one conversation arrive in order on one shard, so the only
- * other writers are agents' assignments and releases; every write is conditional on what was read.
+ * other writers are agents' assignments and releases; every write is conditional on what was read. The messages of one
+ * conversation in one stream batch are applied together, with one write ({@link ProjectionWrite}).
  */
 @ApplicationScoped
 public class ConversationProjectionStore {
@@ -54,11 +56,16 @@ public class ConversationProjectionStore {
         ALREADY_APPLIED
     }
 
+    /** One message to apply, with its stream record's id (its sequence number). */
+    public record Applying(Message message, String eventId) {
+    }
+
     private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
 
     private final DynamoDbClient dynamo;
     private final HistoryConfig config;
     private final ConversationEvents events;
+    private final RecentSummaries recent = new RecentSummaries();
 
     ConversationProjectionStore(DynamoDbClient dynamo, HistoryConfig config, ConversationEvents events) {
         this.dynamo = dynamo;
@@ -67,31 +74,58 @@ public class ConversationProjectionStore {
     }
 
     /**
-     * @param eventId
-     *            the stream record's sequence number
+     * Applies messages of one conversation, in stream order, with one conditional write of its summary: a stream batch
+     * that carries several messages of a conversation costs one write, not one each. The summary is taken from this
+     * instance's last write of it when there is one (no read); any other writer since then fails the write's condition,
+     * and the summary is read again.
+     *
+     * @return how many of the messages were applied now; the others had been applied before
      */
     @Retry(maxRetries = 3, delay = 100, jitter = 50, retryOn = SdkClientException.class)
-    public Applied apply(Message message, String eventId) {
+    public int applyAll(String conversation, List<Applying> messages) {
+        Set<String> reopenedBefore = new HashSet<>();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Map<String, AttributeValue> item = read(message.conversation());
-            if (item != null && alreadyApplied(item, message.id(), eventId)) {
-                return Applied.ALREADY_APPLIED;
+            Map<String, AttributeValue> item = attempt == 1 ? recent.item(conversation) : null;
+            if (item == null) {
+                item = read(conversation);
             }
-            UpdateItemRequest update = item == null ? create(message, eventId) : change(item, message, eventId);
+            ProjectionWrite write = new ProjectionWrite(config, conversation, item);
+            write.assumeApplied(reopenedBefore);
+            for (Applying applying : messages) {
+                write.add(applying.message(), applying.eventId());
+            }
+            if (write.applied() == 0) {
+                return 0;
+            }
             try {
-                if (reopens(item, message)) {
-                    return reopen(update, message);
+                if (write.reopenedBy() != null) {
+                    if (reopen(write)) {
+                        return write.applied();
+                    }
+                    reopenedBefore.add(write.reopenedBy().id());
+                    continue;
                 }
-                dynamo.updateItem(update);
-                return Applied.APPLIED;
+                UpdateItemResponse written = dynamo.updateItem(write.request());
+                recent.wrote(conversation, written.attributes(), write.events());
+                return write.applied();
             } catch (ConditionalCheckFailedException changed) {
-                // An agent's assignment or release got there between the read and the write: read again.
-                LOG.debugf("conversation %s changed while projecting %s (attempt %d)", message.conversation(),
-                        message.id(), attempt);
+                // An agent's assignment or release (or another instance, after a take-over) got there first.
+                recent.forget(conversation);
+                LOG.debugf("conversation %s changed while projecting %d messages (attempt %d)", conversation,
+                        messages.size(), attempt);
             }
         }
-        throw new IllegalStateException("conversation " + message.conversation() + " kept changing while projecting "
-                + message.id() + "; the record is handled again on the next delivery");
+        throw new IllegalStateException("conversation " + conversation + " kept changing while projecting "
+                + messages.size() + " messages; their records are handled again on the next delivery");
+    }
+
+    /**
+     * The conversation as the write that applied this stream record left it, when that write was this instance's last
+     * of the conversation and happened within {@link RecentSummaries#FRESH}: what routing would otherwise read back
+     * right after the projection.
+     */
+    public Optional<Conversation> projected(String conversation, String eventId) {
+        return recent.justWritten(conversation, eventId).map(Conversation::from);
     }
 
     /**
@@ -142,6 +176,7 @@ public class ConversationProjectionStore {
                         .conditionExpression(condition).expressionAttributeNames(Map.of("#scores", RECENT_SCORES,
                                 "#neg", Conversation.NEGATIVITY, "#cv", PROJECTION_VERSION))
                         .expressionAttributeValues(values).build());
+                recent.forget(message.conversation());
                 return Applied.APPLIED;
             } catch (ConditionalCheckFailedException changed) {
                 LOG.debugf("conversation %s changed while applying the score of %s (attempt %d)",
@@ -152,20 +187,19 @@ public class ConversationProjectionStore {
                 + " kept changing while applying the score of " + message.id());
     }
 
-    private static boolean reopens(Map<String, AttributeValue> item, Message message) {
-        return item != null && message.direction() == Message.Direction.INBOUND
-                && State.CLOSED.wire().equals(Attributes.string(item, Conversation.STATE));
-    }
-
     /**
      * The customer wrote to a closed conversation: its summary goes back to waiting together with the history's
      * {@code reopened} marker, in one transaction. The marker is keyed by the message, so it exists exactly when the
-     * reopen was applied.
+     * reopen was applied. A transaction returns no item, so routing reads the summary this time.
+     *
+     * @return false when the marker exists: that message's reopen was applied before
      *
      * @throws ConditionalCheckFailedException
      *             when the summary changed since it was read
      */
-    private Applied reopen(UpdateItemRequest update, Message message) {
+    private boolean reopen(ProjectionWrite write) {
+        UpdateItemRequest update = write.request();
+        recent.forget(update.key().get(Conversation.ID).s());
         try {
             dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
                     TransactWriteItem.builder()
@@ -175,12 +209,12 @@ public class ConversationProjectionStore {
                                     .expressionAttributeNames(update.expressionAttributeNames())
                                     .expressionAttributeValues(update.expressionAttributeValues()).build())
                             .build(),
-                    events.reopenedByCustomer(message)).build());
-            return Applied.APPLIED;
+                    events.reopenedByCustomer(write.reopenedBy())).build());
+            return true;
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (reasons.size() > 1 && CONDITIONAL_CHECK_FAILED.equals(reasons.get(1).code())) {
-                return Applied.ALREADY_APPLIED; // this message's reopen was written before
+                return false;
             }
             if (!reasons.isEmpty() && CONDITIONAL_CHECK_FAILED.equals(reasons.get(0).code())) {
                 throw ConditionalCheckFailedException.builder().message("conversation changed").build();
@@ -189,68 +223,12 @@ public class ConversationProjectionStore {
         }
     }
 
-    static boolean alreadyApplied(Map<String, AttributeValue> item, String messageId, String eventId) {
-        AttributeValue ids = item.get(PROJECTED_IDS);
-        if (ids != null && ids.hasL() && ids.l().stream().anyMatch(id -> messageId.equals(id.s()))) {
-            return true;
-        }
-        // Only the very same record is recognised by its position: sequence numbers are not promised to grow across
-        // the shards a stream rolls over to, and wrongly skipping a new message would lose it from the summary.
-        return eventId != null && eventId.equals(Attributes.string(item, PROJECTED_EVENT));
-    }
-
+    /** The summary item, read consistently; null when there is none. */
     private Map<String, AttributeValue> read(String conversation) {
         Map<String, AttributeValue> item = dynamo
                 .getItem(GetItemRequest.builder().tableName(config.conversationsTable())
                         .key(Map.of(Conversation.ID, Attributes.s(conversation))).consistentRead(true).build())
                 .item();
         return item == null || item.isEmpty() ? null : item;
-    }
-
-    private UpdateItemRequest create(Message message, String eventId) {
-        SummaryUpdate update = new SummaryUpdate(config, message);
-        update.setLast();
-        update.set(Conversation.CREATED_AT, ":at");
-        update.set(Conversation.STATE, ":waiting", Attributes.s(State.WAITING.wire()));
-        update.set(Conversation.STATE_SINCE, ":at");
-        update.consent(null);
-        update.remember(List.of(), eventId, 0);
-        update.counts();
-        return update.build("attribute_not_exists(#cid)", Map.of("#cid", Conversation.ID));
-    }
-
-    private UpdateItemRequest change(Map<String, AttributeValue> item, Message message, String eventId) {
-        SummaryUpdate update = new SummaryUpdate(config, message);
-        String lastSeq = Attributes.string(item, LAST_MESSAGE_SEQ);
-        boolean newer = lastSeq == null || message.seq() == null || message.seq().compareTo(lastSeq) > 0;
-        // A private note is history for agents, not the conversation's last word: preview and counts stay.
-        if (newer && message.direction() != Message.Direction.NOTE) {
-            update.setLast();
-        }
-        State state = State.fromWire(Attributes.string(item, Conversation.STATE));
-        if (state == State.CLOSED && message.direction() == Message.Direction.INBOUND) {
-            // A customer writing again reopens the conversation and puts it back in the queue.
-            update.set(Conversation.STATE, ":waiting", Attributes.s(State.WAITING.wire()));
-            update.set(Conversation.STATE_SINCE, ":at");
-        }
-        update.consent(Attributes.longOrNull(item, Conversation.CONSENT_CHANGED_AT));
-        List<String> remembered = new ArrayList<>();
-        AttributeValue ids = item.get(PROJECTED_IDS);
-        if (ids != null && ids.hasL()) {
-            ids.l().forEach(id -> remembered.add(id.s()));
-        }
-        long version = Attributes.longOf(item, PROJECTION_VERSION);
-        update.remember(remembered, eventId, version);
-        update.counts();
-        Map<String, String> names = Map.of("#cv", PROJECTION_VERSION, "#cs", Conversation.STATE);
-        boolean versioned = item.containsKey(PROJECTION_VERSION);
-        if (versioned) {
-            // An item no message was projected into yet (a conversation an agent started) has no version: DynamoDB
-            // refuses a value the expression does not use.
-            update.value(":seenVersion", Attributes.n(version));
-        }
-        update.value(":seenState", Attributes.s(state.wire()));
-        String condition = (versioned ? "#cv = :seenVersion" : "attribute_not_exists(#cv)") + " AND #cs = :seenState";
-        return update.build(condition, names);
     }
 }

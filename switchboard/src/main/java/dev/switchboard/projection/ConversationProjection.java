@@ -1,27 +1,35 @@
 package dev.switchboard.projection;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.switchboard.events.MessageBatchListener;
 import dev.switchboard.events.MessageChange;
 import dev.switchboard.events.MessageChangeListener;
 import dev.switchboard.history.ConversationProjectionStore;
 import dev.switchboard.history.ConversationProjectionStore.Applied;
+import dev.switchboard.history.ConversationProjectionStore.Applying;
 import dev.switchboard.history.Message;
 import dev.switchboard.history.StoredSentiment;
 
 /**
  * Keeps conversation summaries as a projection of the messages stream: each message's INSERT is applied to its
- * conversation once, before routing reads it ({@link MessageChangeListener#PROJECTION}). The console's score of a
- * customer message (its MODIFY adding {@code sentiment}) updates the conversation's negativity, which routing reads.
- * Other later changes of a message (statuses, media) leave the summary as it is. A customer's message to a closed
- * conversation reopens it, and its history gets a {@code reopened} marker in the same transaction.
+ * conversation once, before routing reads it ({@link MessageChangeListener#PROJECTION}), with one write per
+ * conversation per stream batch. The console's score of a customer message (its MODIFY adding {@code sentiment})
+ * updates the conversation's negativity, which routing reads. Other later changes of a message (statuses, media) leave
+ * the summary as it is. A customer's message to a closed conversation reopens it, and its history gets a
+ * {@code reopened} marker in the same transaction.
  */
 @ApplicationScoped
-public class ConversationProjection implements MessageChangeListener {
+public class ConversationProjection implements MessageBatchListener {
 
     private static final Logger LOG = Logger.getLogger(ConversationProjection.class);
 
@@ -44,14 +52,14 @@ public class ConversationProjection implements MessageChangeListener {
      * Routing and agents read the summary next, so a storage hiccup is waited out here (briefly: the stream would stall
      * behind it) rather than left to the next delivery, which may never come once the batch is checkpointed.
      */
-    private Applied applyPatiently(Message message, String eventId) {
+    private int applyPatiently(String conversation, List<Applying> messages) {
         RuntimeException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
-                return store.apply(message, eventId);
+                return store.applyAll(conversation, messages);
             } catch (RuntimeException e) {
                 last = e;
-                LOG.warnf("projecting %s of %s failed (attempt %d): %s", message.id(), message.conversation(),
+                LOG.warnf("projecting %d messages of %s failed (attempt %d): %s", messages.size(), conversation,
                         attempt + 1, e.getMessage());
                 pause(100L << attempt);
             }
@@ -68,31 +76,63 @@ public class ConversationProjection implements MessageChangeListener {
         }
     }
 
+    /**
+     * Applies changes conversation by conversation (the dispatcher passes one conversation's): its INSERTs go into one
+     * write of its summary, in stream order, and a stored score between them is applied in its place. A conversation
+     * that cannot be projected is logged and counted; the others still are.
+     */
     @Override
-    public void onMessageChange(MessageChange change) {
-        if (change.newImage() == null || change.newImage().isEmpty()) {
-            return;
-        }
-        if ("MODIFY".equals(change.eventName()) && StoredSentiment.isScoreWrite(change.newImage())) {
-            Message scored = Message.from(change.newImage());
-            if (scored.direction() == Message.Direction.INBOUND) {
-                Applied applied = store.applyScore(scored, scored.sentiment());
-                metrics.counter("switchboard.projection.scores", "outcome", applied.name().toLowerCase()).increment();
+    public void onMessageChanges(List<MessageChange> changes) {
+        Map<String, List<MessageChange>> byConversation = new LinkedHashMap<>();
+        for (MessageChange change : changes) {
+            if (change.newImage() != null && !change.newImage().isEmpty()) {
+                byConversation.computeIfAbsent(change.conversation(), c -> new ArrayList<>()).add(change);
             }
+        }
+        byConversation.forEach((conversation, ofOne) -> {
+            try {
+                project(conversation, ofOne);
+            } catch (RuntimeException e) {
+                metrics.counter("switchboard.events.listener.failures", "listener", getClass().getName()).increment();
+                LOG.errorf(e, "could not project %d changes of %s", ofOne.size(), conversation);
+            }
+        });
+    }
+
+    private void project(String conversation, List<MessageChange> changes) {
+        List<Applying> inserts = new ArrayList<>();
+        for (MessageChange change : changes) {
+            if ("MODIFY".equals(change.eventName()) && StoredSentiment.isScoreWrite(change.newImage())) {
+                Message scored = Message.from(change.newImage());
+                if (scored.direction() == Message.Direction.INBOUND) {
+                    // The score follows what came before it in the stream.
+                    flush(conversation, inserts);
+                    Applied applied = store.applyScore(scored, scored.sentiment());
+                    metrics.counter("switchboard.projection.scores", "outcome", applied.name().toLowerCase())
+                            .increment();
+                }
+            } else if ("INSERT".equals(change.eventName())) {
+                Message message = Message.from(change.newImage());
+                if (message.direction() != Message.Direction.EVENT) {
+                    // A resolve or reopen marker is written with the state change it records.
+                    inserts.add(new Applying(message, change.eventId()));
+                }
+            }
+        }
+        flush(conversation, inserts);
+    }
+
+    private void flush(String conversation, List<Applying> inserts) {
+        if (inserts.isEmpty()) {
             return;
         }
-        if (!"INSERT".equals(change.eventName())) {
-            return;
+        int applied = applyPatiently(conversation, inserts);
+        metrics.counter("switchboard.projection", "outcome", "applied").increment(applied);
+        if (applied < inserts.size()) {
+            metrics.counter("switchboard.projection", "outcome", "already_applied").increment(inserts.size() - applied);
+            LOG.debugf("%d of %d messages of %s were projected before", inserts.size() - applied, inserts.size(),
+                    conversation);
         }
-        Message message = Message.from(change.newImage());
-        if (message.direction() == Message.Direction.EVENT) {
-            return; // a resolve or reopen marker, written with the state change it records
-        }
-        Applied applied = applyPatiently(message, change.eventId());
-        metrics.counter("switchboard.projection", "outcome", applied.name().toLowerCase()).increment();
-        if (applied == Applied.ALREADY_APPLIED) {
-            LOG.debugf("message %s of %s was projected before (event %s)", message.id(), message.conversation(),
-                    change.eventId());
-        }
+        inserts.clear();
     }
 }

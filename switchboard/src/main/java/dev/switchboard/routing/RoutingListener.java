@@ -1,14 +1,17 @@
 package dev.switchboard.routing;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.Frames;
+import dev.switchboard.events.MessageBatchListener;
 import dev.switchboard.events.MessageChange;
-import dev.switchboard.events.MessageChangeListener;
 import dev.switchboard.history.Conversation;
+import dev.switchboard.history.ConversationProjectionStore;
 import dev.switchboard.history.HistoryService;
 import dev.switchboard.history.HistoryStore;
 import dev.switchboard.history.HistoryViews;
@@ -22,41 +25,66 @@ import dev.switchboard.history.MessageStatus;
  * event.
  */
 @ApplicationScoped
-public class RoutingListener implements MessageChangeListener {
+public class RoutingListener implements MessageBatchListener {
 
     private static final Logger LOG = Logger.getLogger(RoutingListener.class);
 
     private final HistoryStore history;
+    private final ConversationProjectionStore projection;
     private final HistoryService views;
     private final Router router;
     private final Delivery delivery;
 
-    RoutingListener(HistoryStore history, HistoryService views, Router router, Delivery delivery) {
+    RoutingListener(HistoryStore history, ConversationProjectionStore projection, HistoryService views, Router router,
+            Delivery delivery) {
         this.history = history;
+        this.projection = projection;
         this.views = views;
         this.router = router;
         this.delivery = delivery;
     }
 
+    /**
+     * Routes each change in turn, then, if any of them left a customer waiting, assigns waiting conversations once for
+     * the whole batch: one pass over the queue and the free agents instead of one per message.
+     */
     @Override
-    public void onMessageChange(MessageChange change) {
+    public void onMessageChanges(List<MessageChange> changes) {
+        boolean queued = false;
+        for (MessageChange change : changes) {
+            queued |= route(change);
+        }
+        if (queued) {
+            try {
+                router.drain();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "could not assign waiting conversations after a batch of %d changes", changes.size());
+            }
+        }
+    }
+
+    /** Tells the conversation's agent; says whether the change left a customer waiting for one. */
+    private boolean route(MessageChange change) {
         if ("REMOVE".equals(change.eventName()) || change.newImage() == null || change.newImage().isEmpty()) {
-            return;
+            return false;
         }
         try {
             Message message = Message.from(change.newImage());
-            Conversation conversation = history.conversation(message.conversation()).orElse(null);
+            // The projection ran first and, for a new message, usually just wrote the summary: no need to read it.
+            Conversation conversation = projection.projected(message.conversation(), change.eventId())
+                    .or(() -> history.conversation(message.conversation())).orElse(null);
             if (conversation == null) {
-                return;
+                return false;
             }
             if (conversation.state() == Conversation.State.ASSIGNED) {
                 tellAgent(conversation, message, change.eventName());
-            } else if (conversation.state() == Conversation.State.WAITING
-                    && message.direction() == Message.Direction.INBOUND && "INSERT".equals(change.eventName())) {
-                router.drain();
+                return false;
             }
+            return conversation.state() == Conversation.State.WAITING
+                    && message.direction() == Message.Direction.INBOUND && "INSERT".equals(change.eventName());
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not route change %s of %s", change.eventId(), change.conversation());
+            return false;
         }
     }
 

@@ -40,13 +40,31 @@ class ChangeDispatcherTest {
             dispatcher.stop();
         }
 
-        // dispatch returned only once every record was handled, so the batch may be checkpointed.
+        // dispatch returned only once every record was handled, so the batch may be checkpointed. Within a
+        // conversation, the projection has applied all its records before routing reads the first.
         assertEquals(12, seen.size());
         assertEquals(
-                List.of("projection a1", "routing a1", "projection a2", "routing a2", "projection a3", "routing a3"),
+                List.of("projection a1", "projection a2", "projection a3", "routing a1", "routing a2", "routing a3"),
                 seen.stream().filter(s -> s.contains(" a")).toList());
-        assertEquals(List.of("projection b1", "routing b1", "projection b2", "routing b2"),
+        assertEquals(List.of("projection b1", "projection b2", "routing b1", "routing b2"),
                 seen.stream().filter(s -> s.contains(" b")).toList());
+    }
+
+    @Test
+    void aBatchListenerGetsEachConversationsRecordsInOneCall() {
+        List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
+        MessageBatchListener batch = changes -> calls.add(changes.stream().map(MessageChange::messageId).toList());
+        ChangeDispatcher dispatcher = new ChangeDispatcher(() -> List.of(batch), new SimpleMeterRegistry(), 4);
+        try {
+            dispatcher.dispatch(List.of(record("+15550001", "a1"), record("+15550002", "b1"), record("+15550001", "a2"),
+                    record("+15550001", "a3")));
+        } finally {
+            dispatcher.stop();
+        }
+
+        assertEquals(2, calls.size(), "one call per conversation: " + calls);
+        assertTrue(calls.contains(List.of("a1", "a2", "a3")), "a's records together, in order: " + calls);
+        assertTrue(calls.contains(List.of("b1")), calls.toString());
     }
 
     @Test

@@ -1,0 +1,21 @@
+package dev.switchboard.events;
+
+import java.util.List;
+
+/**
+ * A {@link MessageChangeListener} that takes the changes of one conversation in one stream batch at once, for work that
+ * is cheaper per batch than per change (one summary write, one routing pass). The dispatcher calls
+ * {@link #onMessageChanges(List)} instead of {@link #onMessageChange(MessageChange)}, still in listener order: every
+ * listener sees the conversation's changes before the next one does. Such a listener owns the isolation of failures:
+ * one change that fails must not stop the others.
+ */
+public interface MessageBatchListener extends MessageChangeListener {
+
+    /** Changes in stream order; the dispatcher passes those of one conversation, but any mix must work. */
+    void onMessageChanges(List<MessageChange> changes);
+
+    @Override
+    default void onMessageChange(MessageChange change) {
+        onMessageChanges(List.of(change));
+    }
+}
