@@ -74,13 +74,22 @@ public class ChangeDispatcher {
         List<List<MessageChange>> groups = byConversation(records);
         if (pool == null || groups.size() < 2) {
             groups.forEach(group -> handle(group, targets));
-            return;
+        } else {
+            List<CompletableFuture<Void>> running = new ArrayList<>(groups.size());
+            for (List<MessageChange> group : groups) {
+                running.add(CompletableFuture.runAsync(() -> handle(group, targets), pool));
+            }
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
         }
-        List<CompletableFuture<Void>> running = new ArrayList<>(groups.size());
-        for (List<MessageChange> group : groups) {
-            running.add(CompletableFuture.runAsync(() -> handle(group, targets), pool));
+        for (MessageChangeListener listener : targets) {
+            if (listener instanceof MessageBatchListener batch) {
+                try {
+                    batch.afterBatch();
+                } catch (RuntimeException e) {
+                    failed(listener, e, "the end of a batch of " + records.size() + " records");
+                }
+            }
         }
-        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
     }
 
     /** The batch's changes grouped by conversation, in the order of each group's first record. */

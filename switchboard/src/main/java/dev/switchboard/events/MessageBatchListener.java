@@ -14,6 +14,13 @@ public interface MessageBatchListener extends MessageChangeListener {
     /** Changes in stream order; the dispatcher passes those of one conversation, but any mix must work. */
     void onMessageChanges(List<MessageChange> changes);
 
+    /**
+     * Called once the whole stream batch was handled by every listener, before it is checkpointed: for work that covers
+     * every conversation at once (one pass over the queue).
+     */
+    default void afterBatch() {
+    }
+
     @Override
     default void onMessageChange(MessageChange change) {
         onMessageChanges(List.of(change));

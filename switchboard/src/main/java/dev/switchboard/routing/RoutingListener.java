@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,6 +35,8 @@ public class RoutingListener implements MessageBatchListener {
     private final HistoryService views;
     private final Router router;
     private final Delivery delivery;
+    /** A customer was left waiting by a change since the last drain of a batch's end. */
+    private final AtomicBoolean queued = new AtomicBoolean();
 
     RoutingListener(HistoryStore history, ConversationProjectionStore projection, HistoryService views, Router router,
             Delivery delivery) {
@@ -45,21 +48,39 @@ public class RoutingListener implements MessageBatchListener {
     }
 
     /**
-     * Routes each change in turn, then, if any of them left a customer waiting, assigns waiting conversations once for
-     * the whole batch: one pass over the queue and the free agents instead of one per message.
+     * Routes each change in turn; whether any of them left a customer waiting is remembered until the end of the stream
+     * batch, when waiting conversations are assigned once ({@link #afterBatch()}): one pass over the queue and the free
+     * agents per batch instead of one per conversation.
      */
     @Override
     public void onMessageChanges(List<MessageChange> changes) {
-        boolean queued = false;
         for (MessageChange change : changes) {
-            queued |= route(change);
-        }
-        if (queued) {
-            try {
-                router.drain();
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "could not assign waiting conversations after a batch of %d changes", changes.size());
+            if (route(change)) {
+                queued.set(true);
             }
+        }
+    }
+
+    @Override
+    public void afterBatch() {
+        if (queued.getAndSet(false)) {
+            drain("a stream batch");
+        }
+    }
+
+    /** One change outside a batch: routed, and its customer assigned, at once. */
+    @Override
+    public void onMessageChange(MessageChange change) {
+        if (route(change)) {
+            drain(change.eventId());
+        }
+    }
+
+    private void drain(String after) {
+        try {
+            router.drain();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "could not assign waiting conversations after %s", after);
         }
     }
 

@@ -51,9 +51,19 @@ class ChangeDispatcherTest {
     }
 
     @Test
-    void aBatchListenerGetsEachConversationsRecordsInOneCall() {
+    void aBatchListenerGetsEachConversationsRecordsInOneCallThenTheBatchsEnd() {
         List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
-        MessageBatchListener batch = changes -> calls.add(changes.stream().map(MessageChange::messageId).toList());
+        MessageBatchListener batch = new MessageBatchListener() {
+            @Override
+            public void onMessageChanges(List<MessageChange> changes) {
+                calls.add(changes.stream().map(MessageChange::messageId).toList());
+            }
+
+            @Override
+            public void afterBatch() {
+                calls.add(List.of("end of batch"));
+            }
+        };
         ChangeDispatcher dispatcher = new ChangeDispatcher(() -> List.of(batch), new SimpleMeterRegistry(), 4);
         try {
             dispatcher.dispatch(List.of(record("+15550001", "a1"), record("+15550002", "b1"), record("+15550001", "a2"),
@@ -62,9 +72,10 @@ class ChangeDispatcherTest {
             dispatcher.stop();
         }
 
-        assertEquals(2, calls.size(), "one call per conversation: " + calls);
+        assertEquals(3, calls.size(), "one call per conversation, then the batch's end: " + calls);
         assertTrue(calls.contains(List.of("a1", "a2", "a3")), "a's records together, in order: " + calls);
         assertTrue(calls.contains(List.of("b1")), calls.toString());
+        assertEquals(List.of("end of batch"), calls.get(2), "the batch's end comes after every conversation");
     }
 
     @Test
