@@ -72,6 +72,10 @@ public final class ChaosDrill {
     private static final Map<Integer, AtomicInteger> STATUSES = new ConcurrentHashMap<>();
     private static final List<Long> RECONNECT_MS = new CopyOnWriteArrayList<>();
     private static final Set<String> REPLIED = ConcurrentHashMap.newKeySet();
+    /**
+     * The console's scores that reached an agent ({@code sentiment} frames): the console's own stream reading works.
+     */
+    private static final AtomicInteger SCORES = new AtomicInteger();
     private static long start;
 
     private ChaosDrill() {
@@ -260,6 +264,7 @@ public final class ChaosDrill {
                 SENT_AT.size() - SEEN_BY.size());
         System.out.printf("replies asked %d; sent by the stand-in once %d, more than once %d%n", REPLIED.size(),
                 repliedOnce, repliedMore);
+        System.out.printf("console scores shown to agents (sentiment frames) %d%n", SCORES.get());
         List<Long> reconnects = new ArrayList<>(RECONNECT_MS);
         Collections.sort(reconnects);
         System.out.printf("agent reconnects %d, p50 %s ms, max %s ms%n", reconnects.size(), pct(reconnects, 50),
@@ -432,6 +437,9 @@ public final class ChaosDrill {
                 return;
             }
             long now = System.currentTimeMillis() - start;
+            if (type.group(1).equals("sentiment")) {
+                SCORES.incrementAndGet();
+            }
             if (type.group(1).equals("assigned") || type.group(1).equals("update")) {
                 Matcher body = CHAOS_BODY.matcher(frame);
                 while (body.find()) {

@@ -27,6 +27,14 @@ public final class LocalRun {
     /** The first lease on fresh tables; later starts are quicker. */
     static final Duration LEASE_TIMEOUT = Duration.ofSeconds(120);
     static final int MAX_INSTANCES = 9;
+    /**
+     * A switchboard instance's JVM options unless SWITCHBOARD_INSTANCE_JVM_OPTIONS says otherwise. Locally several
+     * instances share a few cores, and the drill restarts them under load: C1 alone compiles in a fraction of the CPU
+     * that C2 takes after each start, which is what starved the others there (docs/benchmarks.md); the switchboard
+     * waits on I/O, not on tight loops. The console keeps the JVM's defaults: sentiment scoring is compute.
+     */
+    static final String SWITCHBOARD_JVM = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
     private static final String BUILD = "./mvnw -B -q -pl local,switchboard,agent-console -am package -DskipTests";
     private static final String USAGE = "usage: ./scripts/run [--reset] [--instances N] [--consoles M]";
 
@@ -173,6 +181,8 @@ public final class LocalRun {
         }
         Map<String, String> consoleEnv = new HashMap<>();
         consoleEnv.put("CONSOLE_SWITCHBOARD_URL", appUrl);
+        // Its scoring reads the messages stream and writes scores back: the same DynamoDB Local, on this run's port.
+        consoleEnv.put("DYNAMODB_ENDPOINT", dynamoEndpoint);
         consoleEnv.put(JwtKeys.PUBLIC_KEY_ENV, keys.publicPem());
         if (proxied) {
             consoleEnv.putAll(behindProxy());
@@ -189,9 +199,12 @@ public final class LocalRun {
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
             String url = "http://localhost:" + port;
             instanceUrls.add(url);
-            switchboards.add(new Supervisor.Spec(name, port, Optional.of("switchboards/" + name).filter(s -> proxied),
-                    Optional.of(url + "/q/health/ready"), () -> owned(ChildJvm.start(name,
-                            List.of("-Dquarkus.profile=dev", "-jar", app.toString()), List.of(), env, logs, echo))));
+            switchboards
+                    .add(new Supervisor.Spec(name, port, Optional.of("switchboards/" + name).filter(s -> proxied),
+                            Optional.of(url + "/q/health/ready"),
+                            () -> owned(ChildJvm.start(name,
+                                    instanceJvm("SWITCHBOARD_INSTANCE_JVM_OPTIONS", SWITCHBOARD_JVM, app), List.of(),
+                                    env, logs, echo))));
             APPS.add(name);
         }
         say("Starting " + appPorts.size() + " switchboard(s) on " + appPorts + " and " + consolePorts.size()
@@ -210,7 +223,7 @@ public final class LocalRun {
             String url = "http://localhost:" + port;
             Supervisor.Component c = supervisor.start(new Supervisor.Spec(name, port,
                     Optional.of("consoles/" + name).filter(s -> proxied), Optional.of(url + "/q/health/ready"),
-                    () -> owned(ChildJvm.start(name, List.of("-Dquarkus.profile=dev", "-jar", console.toString()),
+                    () -> owned(ChildJvm.start(name, instanceJvm("CONSOLE_INSTANCE_JVM_OPTIONS", "", console),
                             List.of(), env, logs, false))));
             APPS.add(name);
             starting.add(new Readiness.Starting("agent console " + name, url + "/q/health/ready", c.running()));
@@ -225,8 +238,14 @@ public final class LocalRun {
             supervisor.start(new Supervisor.Spec("haproxy", appPort, Optional.empty(), Optional.empty(),
                     () -> Haproxy.start(template, run, logs, binds, servers)));
         }
+        CompletableFuture<Long> leasedAt;
+        long firstReady;
         try {
             Readiness.awaitReady(List.of(starting.get(0)), START_TIMEOUT);
+            firstReady = System.nanoTime();
+            // Watched from here, while the other instances start: how long the first lease takes is its own figure.
+            leasedAt = CompletableFuture.supplyAsync(
+                    () -> Readiness.awaitStreamLeased(instanceUrls, LEASE_TIMEOUT) ? System.nanoTime() : -1L);
             for (int i = 1; i < switchboards.size(); i++) {
                 Supervisor.Component c = supervisor.start(switchboards.get(i));
                 starting.add(new Readiness.Starting("switchboard " + c.name(), instanceUrls.get(i) + "/q/health/ready",
@@ -235,12 +254,16 @@ public final class LocalRun {
             Readiness.awaitReady(starting, START_TIMEOUT);
         } catch (IllegalStateException e) {
             fail(e.getMessage());
+            return;
         }
         supervisor.watch();
         say("Waiting for a switchboard to lease the messages stream (a text reaches an agent only then)");
-        if (Readiness.awaitStreamLeased(instanceUrls, LEASE_TIMEOUT)) {
-            say(String.format("The stream is leased and read, %.1f s after the applications started",
-                    (System.nanoTime() - started) / 1e9));
+        long leased = leasedAt.join();
+        if (leased > 0) {
+            say(String.format(
+                    "The stream is leased and read, %.1f s after the first switchboard was ready (%.1f s after the"
+                            + " applications started)",
+                    (leased - firstReady) / 1e9, (leased - started) / 1e9));
         } else {
             System.err.println("warning: no switchboard leased the messages stream within " + LEASE_TIMEOUT.toSeconds()
                     + " s; texts wait until one does (see the switchboards' logs)");
@@ -267,6 +290,20 @@ public final class LocalRun {
         say("A crashed process is restarted (up to " + Supervisor.Policy.defaults().maxCrashes() + " crashes in "
                 + Supervisor.Policy.defaults().window().toMinutes() + " min). Ctrl-C stops everything.");
         new CountDownLatch(1).await();
+    }
+
+    /**
+     * The JVM arguments of a switchboard or console instance: the dev profile, then the options in the environment
+     * variable {@code variable} (space-separated) or, when it is unset, {@code defaults}.
+     */
+    private static List<String> instanceJvm(String variable, String defaults, Path jar) {
+        List<String> args = new ArrayList<>(List.of("-Dquarkus.profile=dev"));
+        String options = Optional.ofNullable(System.getenv(variable)).orElse(defaults).trim();
+        if (!options.isEmpty()) {
+            args.addAll(List.of(options.split("\\s+")));
+        }
+        args.addAll(List.of("-jar", jar.toString()));
+        return args;
     }
 
     private static void startStorage(int dynamoPort, int s3Port, Path data, Path logs) {
