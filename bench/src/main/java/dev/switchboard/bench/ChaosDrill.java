@@ -62,6 +62,13 @@ public final class ChaosDrill {
     private static int base = 28000;
     /** Which switchboard the kill hits: {@code holder} (the one reading the stream then) or a name, {@code sb2}. */
     private static String kill = "holder";
+    /**
+     * Where the drill's fresh data folder (DynamoDB Local's SQLite files) goes: memory-backed {@code /dev/shm} when the
+     * machine has it, since on this machine's disk every commit's sync made DynamoDB Local the bottleneck of the whole
+     * drill (docs/benchmarks.md); production has DynamoDB, not a local file. {@code --data-dir} chooses another.
+     */
+    private static Path dataParent = Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm"))
+            ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
 
     private static String proxy;
     /** Body → when its webhook was sent (ms since the start). */
@@ -76,6 +83,8 @@ public final class ChaosDrill {
      * The console's scores that reached an agent ({@code sentiment} frames): the console's own stream reading works.
      */
     private static final AtomicInteger SCORES = new AtomicInteger();
+    /** Replies sent again after a reconnect because no frame had shown them stored. */
+    private static final AtomicInteger RESENT = new AtomicInteger();
     private static long start;
 
     private ChaosDrill() {
@@ -85,6 +94,10 @@ public final class ChaosDrill {
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--kill")) {
                 kill = args[i + 1];
+                continue;
+            }
+            if (args[i].equals("--data-dir")) {
+                dataParent = Path.of(args[i + 1]);
                 continue;
             }
             int v = Integer.parseInt(args[i + 1]);
@@ -100,7 +113,9 @@ public final class ChaosDrill {
             default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Path data = Files.createTempDirectory("chaos-drill");
+        Files.createDirectories(dataParent);
+        Path data = Files.createTempDirectory(dataParent, "chaos-drill");
+        System.out.println("data and logs in " + data);
         Map<String, String> env = new HashMap<>(Map.of("SWITCHBOARD_DATA_DIR", data.toString(), "DYNAMODB_PORT",
                 Integer.toString(base), "S3_PORT", Integer.toString(base + 1), "SWITCHBOARD_PORT",
                 Integer.toString(base + 80), "CONSOLE_PORT", Integer.toString(base + 81), "TWILIO_STANDIN_PORT",
@@ -262,8 +277,8 @@ public final class ChaosDrill {
         System.out.printf("acked messages stored %d of %d, stored twice %d%n", stored, ok, storedTwice);
         System.out.printf("messages shown to exactly one agent %d, to two or more %d, to none %d%n", once, twice,
                 SENT_AT.size() - SEEN_BY.size());
-        System.out.printf("replies asked %d; sent by the stand-in once %d, more than once %d%n", REPLIED.size(),
-                repliedOnce, repliedMore);
+        System.out.printf("replies asked %d; sent by the stand-in once %d, more than once %d (sent again after a"
+                + " reconnect, same clientId: %d)%n", REPLIED.size(), repliedOnce, repliedMore, RESENT.get());
         System.out.printf("console scores shown to agents (sentiment frames) %d%n", SCORES.get());
         List<Long> reconnects = new ArrayList<>(RECONNECT_MS);
         Collections.sort(reconnects);
@@ -381,11 +396,27 @@ public final class ChaosDrill {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** An agent's reply: its command and the body a frame shows once the switchboard stored it. */
+    private record Reply(String conversation, String body, String command) {
+        static Reply to(String conversation, String customer) {
+            String body = "\"reply to " + customer + "\"";
+            return new Reply(conversation, body,
+                    "{\"type\":\"response\",\"conversation\":\"" + conversation + "\",\"body\":" + body
+                            + ",\"clientId\":\"chaos-" + Integer.toHexString(conversation.hashCode()) + "\"}");
+        }
+    }
+
     /** An agent's browser, reconnecting through the proxy whenever its socket closes. */
     private static final class Agent implements WebSocket.Listener {
         final String name;
         final AtomicInteger reconnects = new AtomicInteger();
         private final StringBuilder partial = new StringBuilder();
+        /**
+         * This agent's replies not yet seen back in a frame (conversation → the command), sent again after a reconnect
+         * with the same clientId, as a console must: a reply in flight when its socket closed (an instance stopping)
+         * may never have reached the switchboard, and the clientId makes a second arrival harmless.
+         */
+        private final Map<String, Reply> unconfirmed = new ConcurrentHashMap<>();
         private volatile WebSocket socket;
         private volatile boolean closing;
         private volatile long closedAt;
@@ -404,6 +435,10 @@ public final class ChaosDrill {
                                     this)
                             .get(10, TimeUnit.SECONDS);
                     socket.sendText("{\"type\":\"available\",\"capacity\":20}", true);
+                    for (Reply reply : unconfirmed.values()) {
+                        socket.sendText(reply.command(), true);
+                        RESENT.incrementAndGet();
+                    }
                     if (closedAt > 0) {
                         RECONNECT_MS.add(System.currentTimeMillis() - closedAt);
                         reconnects.incrementAndGet();
@@ -448,10 +483,13 @@ public final class ChaosDrill {
             }
             Matcher conversation = CONVERSATION.matcher(frame);
             Matcher customer = CUSTOMER.matcher(frame);
+            unconfirmed.values()
+                    .removeIf(reply -> frame.contains(reply.conversation()) && frame.contains(reply.body()));
             if (type.group(1).equals("assigned") && conversation.find() && customer.find()
                     && REPLIED.add(conversation.group(1))) {
-                socket.sendText("{\"type\":\"response\",\"conversation\":\"" + conversation.group(1)
-                        + "\",\"body\":\"reply to " + customer.group(1) + "\"}", true);
+                Reply reply = Reply.to(conversation.group(1), customer.group(1));
+                unconfirmed.put(reply.conversation(), reply);
+                socket.sendText(reply.command(), true);
             }
         }
 
