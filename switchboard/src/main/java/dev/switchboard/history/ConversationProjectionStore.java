@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -131,14 +132,20 @@ public class ConversationProjectionStore {
     /**
      * Applies a stored score of an inbound message to its conversation's negativity: the mean of the last
      * {@link #RECENT_SCORES_KEPT} scores, keyed by the message's time-ordered id, so the same score applied again (a
-     * re-delivered record) leaves the same map and changes nothing.
+     * re-delivered record) leaves the same map and changes nothing. Like {@link #applyAll}, it starts from this
+     * instance's last write of the summary when there is one, and routing then takes what it wrote for {@code eventId}
+     * ({@link #projected}).
      */
     @Retry(maxRetries = 3, delay = 100, jitter = 50, retryOn = SdkClientException.class)
-    public Applied applyScore(Message message, StoredSentiment score) {
+    public Applied applyScore(Message message, StoredSentiment score, String eventId) {
         String key = message.seq() == null ? message.id() : message.seq();
         int negativity = (int) Math.round(score.negativity() * 100);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Map<String, AttributeValue> item = read(message.conversation());
+            // As for messages: this instance's last write of the summary, unless another writer came since.
+            Map<String, AttributeValue> item = attempt == 1 ? recent.item(message.conversation()) : null;
+            if (item == null) {
+                item = read(message.conversation());
+            }
             if (item == null) {
                 // Projected with its INSERT before any score can exist; nothing to steer otherwise.
                 return Applied.ALREADY_APPLIED;
@@ -170,15 +177,19 @@ public class ConversationProjectionStore {
                 values.put(":seenVersion", Attributes.n(version));
             }
             try {
-                dynamo.updateItem(UpdateItemRequest.builder().tableName(config.conversationsTable())
-                        .key(Map.of(Conversation.ID, Attributes.s(message.conversation())))
-                        .updateExpression("SET #scores = :scores, #neg = :neg, #cv = :version")
-                        .conditionExpression(condition).expressionAttributeNames(Map.of("#scores", RECENT_SCORES,
-                                "#neg", Conversation.NEGATIVITY, "#cv", PROJECTION_VERSION))
-                        .expressionAttributeValues(values).build());
-                recent.forget(message.conversation());
+                UpdateItemResponse written = dynamo
+                        .updateItem(UpdateItemRequest.builder().tableName(config.conversationsTable())
+                                .key(Map.of(Conversation.ID, Attributes.s(message.conversation())))
+                                .updateExpression("SET #scores = :scores, #neg = :neg, #cv = :version")
+                                .conditionExpression(condition)
+                                .expressionAttributeNames(Map.of("#scores", RECENT_SCORES, "#neg",
+                                        Conversation.NEGATIVITY, "#cv", PROJECTION_VERSION))
+                                .expressionAttributeValues(values).returnValues(ReturnValue.ALL_NEW).build());
+                recent.wrote(message.conversation(), written.attributes(),
+                        eventId == null ? Set.of() : Set.of(eventId));
                 return Applied.APPLIED;
             } catch (ConditionalCheckFailedException changed) {
+                recent.forget(message.conversation());
                 LOG.debugf("conversation %s changed while applying the score of %s (attempt %d)",
                         message.conversation(), message.id(), attempt);
             }

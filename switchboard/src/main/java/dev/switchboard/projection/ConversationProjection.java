@@ -107,7 +107,7 @@ public class ConversationProjection implements MessageBatchListener {
                 if (scored.direction() == Message.Direction.INBOUND) {
                     // The score follows what came before it in the stream.
                     flush(conversation, inserts);
-                    Applied applied = store.applyScore(scored, scored.sentiment());
+                    Applied applied = store.applyScore(scored, scored.sentiment(), change.eventId());
                     metrics.counter("switchboard.projection.scores", "outcome", applied.name().toLowerCase())
                             .increment();
                 }

@@ -22,7 +22,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import dev.switchboard.events.MessageChange;
 import dev.switchboard.events.RecordingListener;
 import dev.switchboard.history.Conversation;
+import dev.switchboard.history.ConversationProjectionStore;
 import dev.switchboard.history.HistoryConfig;
+import dev.switchboard.history.Message;
+import dev.switchboard.history.StoredSentiment;
 import dev.switchboard.testing.History;
 import dev.switchboard.testing.LocalServersResource;
 import dev.switchboard.testing.Webhooks;
@@ -37,6 +40,9 @@ class ConversationProjectionTest {
 
     @Inject
     RecordingListener recorded;
+
+    @Inject
+    ConversationProjectionStore store;
 
     @Inject
     DynamoDbClient dynamo;
@@ -161,6 +167,31 @@ class ConversationProjectionTest {
 
         projection.onMessageChanges(batch);
         assertEquals(after, item(customer));
+    }
+
+    @Test
+    void aScoreAppliesOverASummaryChangedBehindTheProjectionsBack() throws Exception {
+        String customer = Webhooks.newCustomer();
+        Map<String, String> sms = Webhooks.sms(customer, "this is awful");
+        Webhooks.post(sms).then().statusCode(200);
+        MessageChange insert = insertOf(sms.get("MessageSid"));
+        History.awaitConversation(customer, "waiting", 1);
+        // What this instance last wrote is now stale: another writer moved the version on.
+        dynamo.updateItem(b -> b.tableName(config.conversationsTable())
+                .key(Map.of(Conversation.ID, AttributeValue.fromS(insert.conversation())))
+                .updateExpression("ADD projectionVersion :one")
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+        long version = version(customer);
+
+        Message message = Message.from(insert.newImage());
+        assertEquals(ConversationProjectionStore.Applied.APPLIED,
+                store.applyScore(message, new StoredSentiment("very_negative", 0, null, "test", 1L), "score-event"));
+
+        Map<String, AttributeValue> after = item(customer);
+        assertEquals("100", after.get(Conversation.NEGATIVITY).n());
+        assertEquals(version + 1, Long.parseLong(after.get("projectionVersion").n()));
+        // Routing takes the summary that write returned for its record, not an older one.
+        assertEquals(100, store.projected(insert.conversation(), "score-event").orElseThrow().negativity());
     }
 
     private Map<String, AttributeValue> marker(String conversation, String messageId) {

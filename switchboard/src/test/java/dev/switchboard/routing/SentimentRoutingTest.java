@@ -84,7 +84,7 @@ class SentimentRoutingTest {
         assertEquals("very_negative", stored.sentiment().label());
         // The score's change event delivered again to the projection: nothing changes.
         assertEquals(ConversationProjectionStore.Applied.ALREADY_APPLIED,
-                projection.applyScore(stored, stored.sentiment()));
+                projection.applyScore(stored, stored.sentiment(), null));
         assertEquals(100, History.conversation(angry, "waiting").getInt("negativity"));
 
         try (AgentClient a = Agents.connect(ann)) {
