@@ -85,6 +85,11 @@ public final class ChaosDrill {
     private static final AtomicInteger SCORES = new AtomicInteger();
     /** Replies sent again after a reconnect because no frame had shown them stored. */
     private static final AtomicInteger RESENT = new AtomicInteger();
+    /**
+     * What must never happen whatever the load: a message stored twice, shown to two agents, a reply sent twice. Any of
+     * them ends the drill with exit status 3 (bench/README.md); non-200s and lag depend on the machine.
+     */
+    private static boolean broken;
     private static long start;
 
     private ChaosDrill() {
@@ -163,6 +168,10 @@ public final class ChaosDrill {
             launcherLines.stream().filter(
                     l -> l.contains("exited") || l.contains("again") || l.contains("request") || l.contains("leased"))
                     .forEach(l -> System.out.println("  " + l));
+        }
+        if (broken) {
+            System.out.println("FAILED: a message stored twice, shown to two agents, or a reply sent twice (above)");
+            System.exit(3);
         }
     }
 
@@ -270,6 +279,7 @@ public final class ChaosDrill {
         }
         long repliedOnce = replies.values().stream().filter(v -> v == 1).count();
         long repliedMore = replies.values().stream().filter(v -> v > 1).count();
+        broken = storedTwice > 0 || twice > 0 || repliedMore > 0;
         int ok = STATUSES.getOrDefault(200, new AtomicInteger()).get();
         System.out.println();
         System.out.printf("webhooks sent %d, answered 200 %d, non-200 %d %s%n", SENT_AT.size(), ok, SENT_AT.size() - ok,
