@@ -6,40 +6,27 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What an agent's browser does with the agent console, on the JDK's clients: signs in at {@code /console/api/login}
  * (the token comes back in the HttpOnly {@code console_token} cookie), opens {@code /console/ws} with that cookie and
- * the console's own Origin, as the page does, and says the agent is available. Every text frame is stamped with
- * {@link System#nanoTime()} as soon as its last part arrives and handed to an {@link AgentSocket.FrameSink}; nothing is
- * parsed beyond the frame's {@code type}.
+ * the console's own Origin, as the page does, and says the agent is available. Its frames reach an
+ * {@link AgentSocket.FrameSink} as {@link FrameSocket} hands them on.
  */
-final class ConsoleBrowser implements WebSocket.Listener, AutoCloseable {
+final class ConsoleBrowser extends FrameSocket {
 
-    private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([a-z_]+)\"");
-    private static final Pattern AVAILABLE = Pattern.compile("\"presence\"\\s*:\\s*\"available\"");
     private static final Pattern CONNECTED = Pattern.compile("\"state\"\\s*:\\s*\"connected\"");
     private static final String COOKIE = "console_token";
     private static final int SIGN_IN_ATTEMPTS = 5;
 
-    private final String agent;
-    private final AgentSocket.FrameSink sink;
-    private final StringBuilder partial = new StringBuilder();
-    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
-    private final CompletableFuture<Void> available = new CompletableFuture<>();
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
-    private volatile WebSocket socket;
 
     private ConsoleBrowser(String agent, AgentSocket.FrameSink sink) {
-        this.agent = agent;
-        this.sink = sink;
+        super(agent, sink);
     }
 
     /**
@@ -76,52 +63,27 @@ final class ConsoleBrowser implements WebSocket.Listener, AutoCloseable {
         return listener;
     }
 
-    String agent() {
-        return agent;
-    }
-
     /**
      * Waits until the console says its own socket to the switchboard is open ({@code connection: connected}; commands
      * before it are refused, and the page waits too), then says the agent is available for {@code capacity}
      * conversations and waits for the presence frame saying so.
      */
+    @Override
     void available(int capacity, Duration timeout) {
         connected.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
-        socket.sendText("{\"type\":\"available\",\"capacity\":" + capacity + "}", true).orTimeout(10, TimeUnit.SECONDS)
-                .join();
-        available.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
-    }
-
-    /** Frames received so far, by type. */
-    Map<String, Integer> counts() {
-        return Map.copyOf(counts);
+        super.available(capacity, timeout);
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            long now = System.nanoTime();
-            String text = partial.toString();
-            partial.setLength(0);
-            Matcher type = TYPE.matcher(text);
-            String name = type.find() ? type.group(1) : "?";
-            counts.merge(name, 1, Integer::sum);
-            if (name.equals("connection") && CONNECTED.matcher(text).find()) {
-                connected.complete(null);
-            }
-            if (name.equals("presence") && AVAILABLE.matcher(text).find()) {
-                available.complete(null);
-            }
-            sink.frame(agent, name, text, now);
+    protected void frame(String type, String text) {
+        if (type.equals("connection") && CONNECTED.matcher(text).find()) {
+            connected.complete(null);
         }
-        webSocket.request(1);
-        return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-        System.err.println("browser of " + agent + ": socket error " + error);
+        System.err.println("browser of " + agent() + ": socket error " + error);
         available.completeExceptionally(error);
         connected.completeExceptionally(error);
     }
@@ -129,20 +91,12 @@ final class ConsoleBrowser implements WebSocket.Listener, AutoCloseable {
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         if (statusCode != WebSocket.NORMAL_CLOSURE) {
-            System.err.println("browser of " + agent + ": socket closed by the console, " + statusCode + " " + reason);
+            System.err
+                    .println("browser of " + agent() + ": socket closed by the console, " + statusCode + " " + reason);
         }
         IllegalStateException closed = new IllegalStateException("closed: " + statusCode + " " + reason);
         available.completeExceptionally(closed);
         connected.completeExceptionally(closed);
         return null;
-    }
-
-    @Override
-    public void close() {
-        WebSocket current = socket;
-        if (current != null && !current.isOutputClosed()) {
-            current.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null)
-                    .join();
-        }
     }
 }
