@@ -74,13 +74,27 @@ final class AdminApi {
      */
     Map<String, String> createAndSignIn(String adminToken, List<String> names, int concurrency) throws Exception {
         Map<String, String> tokens = new ConcurrentHashMap<>();
+        parallel(concurrency, names, name -> {
+            createAgent(adminToken, name);
+            tokens.put(name, login(name, password(name)));
+        });
+        return tokens;
+    }
+
+    /** One step for each agent. */
+    @FunctionalInterface
+    interface Step {
+        void run(String name) throws Exception;
+    }
+
+    /** Runs the step for every name, {@code concurrency} at a time; the first failure stops the run. */
+    static void parallel(int concurrency, List<String> names, Step step) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
             List<Future<?>> work = new ArrayList<>();
             for (String name : names) {
                 work.add(pool.submit(() -> {
-                    createAgent(adminToken, name);
-                    tokens.put(name, login(name, password(name)));
+                    step.run(name);
                     return null;
                 }));
             }
@@ -94,6 +108,5 @@ final class AdminApi {
         } finally {
             pool.shutdownNow();
         }
-        return tokens;
     }
 }

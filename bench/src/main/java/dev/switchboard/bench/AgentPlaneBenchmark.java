@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -146,11 +145,11 @@ public final class AgentPlaneBenchmark {
                 LivenessProbe.Phase connecting = liveness.phase("the first socket of each agent");
                 began = System.nanoTime();
                 Map<String, List<AgentSocket>> sockets = new ConcurrentHashMap<>();
-                parallel(setup, names,
+                AdminApi.parallel(setup, names,
                         name -> sockets.computeIfAbsent(name, n -> Collections.synchronizedList(new ArrayList<>()))
                                 .add(AgentSocket.connect(http, base, name, tokens.get(name), IGNORE)
                                         .awaitOpened(OPEN_TIMEOUT)));
-                parallel(setup, names.subList(0, availableCount),
+                AdminApi.parallel(setup, names.subList(0, availableCount),
                         name -> sockets.get(name).get(0).available(1, Duration.ofSeconds(30)));
                 liveness.pause();
                 System.out.printf(Locale.ROOT, "connected %d sockets (%d available) in %.1f s%n", agentCount,
@@ -168,7 +167,7 @@ public final class AgentPlaneBenchmark {
                     for (int k = 1; k < perAgent; k++) {
                         more.addAll(names);
                     }
-                    parallel(setup, more, name -> sockets.get(name).add(
+                    AdminApi.parallel(setup, more, name -> sockets.get(name).add(
                             AgentSocket.connect(http, base, name, tokens.get(name), IGNORE).awaitOpened(OPEN_TIMEOUT)));
                     liveness.pause();
                     total = agentCount * perAgent;
@@ -257,34 +256,6 @@ public final class AgentPlaneBenchmark {
 
     private void target(String what, boolean met) {
         targets.add((met ? "MET     " : "MISSED  ") + what);
-    }
-
-    @FunctionalInterface
-    private interface Step {
-        void run(String name) throws Exception;
-    }
-
-    /** Runs the step for every name, {@code concurrency} at a time; the first failure stops the run. */
-    private static void parallel(int concurrency, List<String> names, Step step) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        try {
-            List<Future<?>> work = new ArrayList<>();
-            for (String name : names) {
-                work.add(pool.submit(() -> {
-                    step.run(name);
-                    return null;
-                }));
-            }
-            for (Future<?> f : work) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception cause ? cause : e;
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private static long clientGcMillis() {

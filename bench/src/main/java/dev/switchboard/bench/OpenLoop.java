@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntPredicate;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -79,5 +80,27 @@ final class OpenLoop {
             pool.awaitTermination(15, TimeUnit.SECONDS);
         }
         return new Sent(lastDue, sendSeconds, latency, Map.copyOf(failures));
+    }
+
+    /**
+     * Waits until none of the webhooks {@code first} to {@code first + count - 1} is {@code pending} any more, or until
+     * {@code deadlineNanos}; returns how many still are.
+     */
+    static int awaitNonePending(int first, int count, long deadlineNanos, IntPredicate pending)
+            throws InterruptedException {
+        int missing;
+        do {
+            missing = 0;
+            for (int id = first; id < first + count; id++) {
+                if (pending.test(id)) {
+                    missing++;
+                }
+            }
+            if (missing == 0) {
+                break;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadlineNanos);
+        return missing;
     }
 }

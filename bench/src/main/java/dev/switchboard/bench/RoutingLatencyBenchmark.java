@@ -407,21 +407,9 @@ public final class RoutingLatencyBenchmark {
 
     /** Waits until every accepted message of the batch has reached an agent, or the drain time has passed. */
     private int awaitFrames(Batch batch) throws InterruptedException {
-        long deadline = batch.lastDueNanos() + TimeUnit.SECONDS.toNanos(options.drain());
-        int missing;
-        do {
-            missing = 0;
-            for (int id = batch.first(); id < batch.first() + batch.count(); id++) {
-                if (accepted.contains(id) && !received.containsKey(id)) {
-                    missing++;
-                }
-            }
-            if (missing == 0) {
-                break;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        return missing;
+        return OpenLoop.awaitNonePending(batch.first(), batch.count(),
+                batch.lastDueNanos() + TimeUnit.SECONDS.toNanos(options.drain()),
+                id -> accepted.contains(id) && !received.containsKey(id));
     }
 
     private Scenario scenario(int instances, int rate, Batch batch, CpuUsage.Split split, String loadBefore,

@@ -160,20 +160,7 @@ final class RoutingStack implements AutoCloseable {
     @Override
     public void close() {
         long began = System.nanoTime();
-        // In parallel: each may take its shutdown timeout to let go of its leases.
-        List<Thread> stopping = new ArrayList<>();
-        for (Instance instance : instances) {
-            Thread thread = new Thread(instance.jvm()::close, "stop-" + instance.name());
-            thread.start();
-            stopping.add(thread);
-        }
-        for (Thread thread : stopping) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ChildJvm.closeAll(instances.stream().map(Instance::jvm).toList());
         if (redis != null) {
             redis.close();
         }

@@ -150,20 +150,7 @@ final class SentimentStack implements AutoCloseable {
     @Override
     public void close() {
         long began = System.nanoTime();
-        List<Thread> stopping = new ArrayList<>();
-        // In parallel: each may take its shutdown timeout to let go of its leases.
-        for (ChildJvm app : apps) {
-            Thread thread = new Thread(app::close, "stop-app");
-            thread.start();
-            stopping.add(thread);
-        }
-        for (Thread thread : stopping) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ChildJvm.closeAll(apps);
         if (standIn != null) {
             standIn.close();
         }

@@ -304,21 +304,9 @@ final class SentimentStreamBenchmark {
 
     /** Waits until every accepted message of the batch is scored at the browser, or {@code seconds} after the last. */
     private int await(Batch batch, int seconds) throws InterruptedException {
-        long deadline = batch.lastDue() + TimeUnit.SECONDS.toNanos(seconds);
-        int missing;
-        do {
-            missing = 0;
-            for (int id = batch.first(); id < batch.first() + batch.count(); id++) {
-                if (accepted.contains(id) && !scored.containsKey(id)) {
-                    missing++;
-                }
-            }
-            if (missing == 0) {
-                break;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        return missing;
+        return OpenLoop.awaitNonePending(batch.first(), batch.count(),
+                batch.lastDue() + TimeUnit.SECONDS.toNanos(seconds),
+                id -> accepted.contains(id) && !scored.containsKey(id));
     }
 
     private Phase phase(int rate, boolean overload, Batch batch, long storedByConsole, CpuUsage.Split split,

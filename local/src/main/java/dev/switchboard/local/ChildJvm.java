@@ -188,6 +188,26 @@ public final class ChildJvm implements Running, AutoCloseable {
         }
     }
 
+    /**
+     * Closes every one at once and returns when all have exited: each may take its shutdown timeout to let go of its
+     * stream leases, and one after another would add those up.
+     */
+    public static void closeAll(List<ChildJvm> jvms) {
+        List<Thread> stopping = new ArrayList<>();
+        for (ChildJvm jvm : jvms) {
+            Thread thread = new Thread(jvm::close, "stop-" + jvm.name);
+            thread.start();
+            stopping.add(thread);
+        }
+        for (Thread thread : stopping) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
