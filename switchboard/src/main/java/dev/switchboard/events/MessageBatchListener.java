@@ -21,8 +21,10 @@ public interface MessageBatchListener extends MessageChangeListener {
     default void afterBatch() {
     }
 
+    /** One change outside a stream batch: a batch of one, ended at once. */
     @Override
     default void onMessageChange(MessageChange change) {
         onMessageChanges(List.of(change));
+        afterBatch();
     }
 }

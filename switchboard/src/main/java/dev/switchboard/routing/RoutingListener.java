@@ -64,23 +64,11 @@ public class RoutingListener implements MessageBatchListener {
     @Override
     public void afterBatch() {
         if (queued.getAndSet(false)) {
-            drain("a stream batch");
-        }
-    }
-
-    /** One change outside a batch: routed, and its customer assigned, at once. */
-    @Override
-    public void onMessageChange(MessageChange change) {
-        if (route(change)) {
-            drain(change.eventId());
-        }
-    }
-
-    private void drain(String after) {
-        try {
-            router.drain();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "could not assign waiting conversations after %s", after);
+            try {
+                router.drain();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "could not assign waiting conversations after a stream batch");
+            }
         }
     }
 
